@@ -1,0 +1,34 @@
+"""Settings read from the environment, so CI, servers and laptops differ only in variables."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from pydantic import BaseModel
+
+from punchup.models.registry import DEFAULT_MODEL, split_model_id
+
+
+class Settings(BaseModel):
+    store: str = "punchup.db"
+    default_model: str = DEFAULT_MODEL
+    openai_base_url: str | None = None
+    concurrency: int = 8
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        env = os.environ
+        return cls(
+            store=env.get("PUNCHUP_STORE") or "punchup.db",
+            default_model=env.get("PUNCHUP_MODEL") or DEFAULT_MODEL,
+            openai_base_url=env.get("PUNCHUP_OPENAI_BASE_URL"),
+            concurrency=int(env.get("PUNCHUP_CONCURRENCY") or 8),
+        )
+
+    def model_options(self, model_id: str, base_url: str | None = None) -> dict[str, Any]:
+        """Provider-specific options from flags and settings (only `openai/` takes a base URL)."""
+        provider, _ = split_model_id(model_id)
+        if provider == "openai":
+            return {"base_url": base_url or self.openai_base_url, "concurrency": self.concurrency}
+        return {}

@@ -1,0 +1,52 @@
+"""What judges return: typed records, stored as JSON in the judgments table."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Verdict = Literal["A", "B", "tie"]
+
+
+class RubricResult(BaseModel):
+    ok: bool
+    judge: str
+    pack: str
+    pack_version: str
+    prompt_id: str
+    persona: str | None = None
+    scores: dict[str, int] = Field(default_factory=dict)  # criterion id (or "love") -> 1..10
+    moves: dict[str, str] = Field(default_factory=dict)  # camera move -> correct/incorrect/missing
+    alts: list[int] = Field(default_factory=list)  # comedy: one score per alt
+    overall: float | None = None  # weighted mean on 1..10, negative criteria inverted
+    rationale: str = ""
+    injection: list[str] = Field(default_factory=list)  # guard reasons; non-empty = flagged
+    error: str | None = None
+    raw: str = ""
+    cached: bool = False
+
+
+class CriterionOutcome(BaseModel):
+    """One pairwise criterion after both orders: score of the first text (1, 0.5, 0)."""
+
+    score_x: float
+    flipped: bool  # the two orders disagreed, so the outcome became a tie
+    margin: float
+
+
+class PairResult(BaseModel):
+    ok: bool
+    judge: str
+    pack: str
+    pack_version: str
+    prompt_id: str
+    outcomes: dict[str, CriterionOutcome] = Field(default_factory=dict)
+    score_x: float | None = None  # mean over criteria: 1 = x won everything
+    flips: int = 0
+    injection_x: list[str] = Field(default_factory=list)
+    injection_y: list[str] = Field(default_factory=list)
+    rationale: str = ""
+    error: str | None = None
+    raw: str = ""
+    cached: bool = False

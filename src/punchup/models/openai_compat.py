@@ -1,0 +1,206 @@
+"""Provider `openai`: any OpenAI-compatible server (vLLM, llama.cpp server, Ollama, OpenAI).
+
+Several base URLs form a pool; each endpoint has its own concurrency limit and
+a call goes to the endpoint with the fewest calls in flight. Retries with
+exponential backoff cover 429, 5xx, timeouts and dropped connections; the
+official client's own retries are off so there is one policy, ours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from punchup.errors import ModelError
+from punchup.models.base import GenerateConfig, Generation, Message, Model
+
+BASE_URL_ENV = "PUNCHUP_OPENAI_BASE_URL"
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+
+@dataclass
+class Endpoint:
+    base_url: str
+    client: Any
+    limit: asyncio.Semaphore
+    in_flight: int = 0
+    consecutive_failures: int = 0
+    resting_until: float = 0.0  # monotonic time before which a failing endpoint gets no new calls
+
+    def record_failure(self) -> None:
+        self.consecutive_failures += 1
+        self.resting_until = time.monotonic() + min(30.0, 0.5 * 2**self.consecutive_failures)
+
+    def record_success(self) -> None:
+        self.consecutive_failures = 0
+        self.resting_until = 0.0
+
+
+def _api_key() -> str:
+    # Local servers ignore the key but the client insists on one.
+    return os.environ.get("PUNCHUP_OPENAI_API_KEY") or os.environ.get("OPENAI_API_KEY") or "sk-no-key"
+
+
+def _retry_after(exc: Exception) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    value = headers.get("retry-after") if hasattr(headers, "get") else None
+    try:
+        return min(float(value), 60.0) if value is not None else None
+    except ValueError:
+        return None
+
+
+class OpenAICompatModel(Model):
+    def __init__(
+        self,
+        name: str,
+        base_url: str | list[str] | None = None,
+        concurrency: int = 8,
+        max_retries: int = 4,
+        backoff_s: float = 0.5,
+        json_mode: str = "json_schema",
+    ):
+        import openai
+
+        self._openai = openai
+        self.name = f"openai/{name}"
+        self.remote_name = name
+        urls = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        if isinstance(urls, str):
+            urls = [u.strip() for u in urls.split(",") if u.strip()]
+        for url in urls:
+            if not url.startswith(("http://", "https://")):
+                raise ModelError(f"base URL '{url}' must start with http:// or https://")
+        self.max_retries = max_retries
+        self.backoff_s = backoff_s
+        self.json_mode = json_mode
+        self.endpoints = [
+            Endpoint(
+                base_url=url,
+                client=openai.AsyncOpenAI(base_url=url, api_key=_api_key(), max_retries=0),
+                limit=asyncio.Semaphore(concurrency),
+            )
+            for url in urls
+        ]
+
+    def _pick(self) -> Endpoint:
+        """The least busy endpoint among those not resting after failures (all rest: least recently failed)."""
+        clock = time.monotonic()
+        healthy = [e for e in self.endpoints if e.resting_until <= clock]
+        if not healthy:
+            return min(self.endpoints, key=lambda e: e.resting_until)
+        return min(healthy, key=lambda e: e.in_flight)
+
+    def _request(self, messages: list[Message], config: GenerateConfig) -> dict[str, Any]:
+        request: dict[str, Any] = dict(
+            model=self.remote_name,
+            messages=[m.model_dump() for m in messages],
+            temperature=config.temperature,
+            top_p=config.top_p,
+            max_tokens=config.max_tokens,
+            seed=config.seed,
+            timeout=config.timeout_s,
+        )
+        if config.stop:
+            request["stop"] = list(config.stop)
+        if config.json_schema is not None:
+            if self.json_mode == "json_schema":
+                request["response_format"] = {
+                    "type": "json_schema",
+                    "json_schema": {"name": "reply", "schema": config.json_schema},
+                }
+            else:
+                # The schema rides along: llama.cpp's server honours it, others ignore it.
+                request["response_format"] = {"type": "json_object", "schema": config.json_schema}
+        return request
+
+    def _schema_rejected(self, exc: Exception, request: dict[str, Any]) -> bool:
+        response_format = request.get("response_format") or {}
+        if response_format.get("type") != "json_schema" or not isinstance(exc, self._openai.APIStatusError):
+            return False
+        # 400/422 from most servers; llama-cpp-python's server reports its validation error as a 500.
+        return exc.status_code in (400, 422) or "response_format" in str(exc)
+
+    def _retryable(self, exc: Exception) -> bool:
+        o = self._openai
+        if isinstance(exc, (o.APITimeoutError, o.APIConnectionError, o.RateLimitError)):
+            return True
+        return isinstance(exc, o.APIStatusError) and exc.status_code >= 500
+
+    async def generate(self, messages: list[Message], config: GenerateConfig) -> Generation:
+        request = self._request(messages, config)
+        failures = 0
+        while True:
+            endpoint = self._pick()
+            async with endpoint.limit:
+                endpoint.in_flight += 1
+                started = time.perf_counter()
+                try:
+                    reply = await endpoint.client.chat.completions.create(**request)
+                    endpoint.record_success()
+                    return _to_generation(reply, self.name, config, time.perf_counter() - started)
+                except self._openai.OpenAIError as exc:
+                    error: Exception = exc
+                finally:
+                    endpoint.in_flight -= 1
+            if self._schema_rejected(error, request):
+                # llama.cpp's server only knows json_object(+schema): switch once and resend at once.
+                self.json_mode = "json_object"
+                request = self._request(messages, config)
+                continue
+            if not self._retryable(error):
+                raise ModelError(f"{self.name} at {endpoint.base_url}: {_describe(error)}")
+            endpoint.record_failure()
+            failures += 1
+            if failures > self.max_retries:
+                urls = ", ".join(e.base_url for e in self.endpoints)
+                raise ModelError(f"{self.name}: gave up after {failures} attempts at {urls}: {_describe(error)}")
+            delay = _retry_after(error) or self.backoff_s * 2 ** (failures - 1)
+            await asyncio.sleep(delay * (0.75 + 0.5 * random.random()))
+
+    async def check(self) -> str:
+        endpoint = self.endpoints[0]
+        try:
+            await endpoint.client.models.list(timeout=5.0)
+        except self._openai.OpenAIError as exc:
+            return f"unreachable ({endpoint.base_url}: {_describe(exc)})"
+        return f"ok ({endpoint.base_url})"
+
+    async def aclose(self) -> None:
+        for endpoint in self.endpoints:
+            await endpoint.client.close()
+
+
+def _describe(exc: Exception | None) -> str:
+    if exc is None:
+        return "no attempt made"
+    status = getattr(exc, "status_code", None)
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, Exception) and type(exc).__name__ == "APIConnectionError":
+        text = "server unreachable (connection refused or dropped)"
+    return f"HTTP {status}: {text[:200]}" if status else text[:200]
+
+
+def _to_generation(reply: Any, name: str, config: GenerateConfig, latency: float) -> Generation:
+    if not getattr(reply, "choices", None):
+        raise ModelError(f"{name}: the server returned no choices")
+    choice = reply.choices[0]
+    usage = getattr(reply, "usage", None)
+    return Generation(
+        text=(choice.message.content if choice.message else None) or "",
+        finish_reason=choice.finish_reason or "stop",
+        prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+        completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
+        latency_s=latency,
+        model=name,
+        seed=config.seed,
+    )
+
+
+def create(name: str, options: dict[str, Any]) -> Model:
+    return OpenAICompatModel(name, **options)

@@ -1,0 +1,380 @@
+"""Find, read and validate packs, turning every user mistake into a one-line PackError.
+
+Pack files are written by hand by people whose job is writing, not YAML, so
+each problem is reported as ``file:line: field.path: what is wrong``. Line
+numbers come from composing the YAML node tree (which keeps positions) and
+walking it along the location pydantic reports.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import os
+import typing
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from punchup.packs.schema import Pack, PackError
+
+__all__ = [
+    "MAX_PACK_BYTES",
+    "PackError",
+    "builtin_pack_dir",
+    "list_packs",
+    "load_pack",
+    "load_packs",
+]
+
+# A real pack is a few dozen kilobytes; anything near this is a wrong file.
+MAX_PACK_BYTES = 2 * 1024 * 1024
+# Aliases let a small file expand to an exponential number of values
+# ("billion laughs"); no honest pack comes near this many.
+MAX_YAML_NODES = 200_000
+PACK_SUFFIXES = (".yaml", ".yml")
+
+
+def builtin_pack_dir() -> Path:
+    """The folder holding the packs shipped with punchup."""
+    return Path(str(resources.files(__package__)))
+
+
+def _builtin_names() -> list[str]:
+    return sorted(p.stem for p in builtin_pack_dir().glob("*.yaml"))
+
+
+def list_packs() -> list[Pack]:
+    """Every built-in pack, sorted by name."""
+    packs = [_load_file(path) for path in sorted(builtin_pack_dir().glob("*.yaml"))]
+    return sorted(packs, key=lambda pack: pack.name)
+
+
+def load_pack(name_or_path: str | Path) -> Pack:
+    """Load a built-in pack by name ("fiction") or a pack file by path."""
+    if isinstance(name_or_path, Path):
+        return _load_file(name_or_path)
+    spec = name_or_path.strip()
+    if not spec:
+        raise PackError("no pack given (expected a built-in pack name or a .yaml file)")
+    if not _looks_like_path(spec):
+        builtin = builtin_pack_dir() / f"{spec}.yaml"
+        if builtin.is_file():
+            return _load_file(builtin)
+        if not Path(spec).exists():
+            raise PackError(_unknown_pack_message(spec))
+    return _load_file(Path(spec).expanduser())
+
+
+def load_packs(spec: str | Path) -> list[Pack]:
+    """Load a comma-separated list of pack names, pack files and folders of packs.
+
+    A folder contributes every *.yaml / *.yml file in it, sorted by file
+    name. Two packs with the same name are refused, because results are
+    keyed by pack name and one would silently overwrite the other.
+    """
+    items = [spec] if isinstance(spec, Path) else [s.strip() for s in spec.split(",") if s.strip()]
+    if not items:
+        raise PackError("no packs given (expected names, .yaml files or folders, separated by commas)")
+    packs: list[Pack] = []
+    for item in items:
+        folder = _as_folder(item)
+        if folder is None:
+            packs.append(load_pack(item))
+            continue
+        files = sorted(p for p in folder.iterdir() if p.suffix in PACK_SUFFIXES and p.is_file())
+        if not files:
+            raise PackError(f"{folder}: folder has no .yaml pack files")
+        packs.extend(_load_file(path) for path in files)
+    _reject_duplicate_pack_names(packs)
+    return packs
+
+
+def _as_folder(item: str | Path) -> Path | None:
+    if isinstance(item, str) and not _looks_like_path(item) and item in _builtin_names():
+        return None  # a built-in name wins over a same-named folder in the cwd
+    path = Path(item).expanduser()
+    return path if path.is_dir() else None
+
+
+def _reject_duplicate_pack_names(packs: list[Pack]) -> None:
+    seen: dict[str, Pack] = {}
+    for pack in packs:
+        if pack.name in seen:
+            first = seen[pack.name].source_path
+            raise PackError(
+                f"{pack.source_path}: pack name '{pack.name}' is already used by {first}"
+            )
+        seen[pack.name] = pack
+
+
+def _looks_like_path(spec: str) -> bool:
+    separators = {"/", os.sep} | ({os.altsep} if os.altsep else set())
+    return (
+        any(sep in spec for sep in separators)
+        or spec.lower().endswith(PACK_SUFFIXES)
+        or spec.startswith((".", "~"))
+    )
+
+
+def _unknown_pack_message(name: str) -> str:
+    names = _builtin_names()
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown pack '{name}' (built-in packs: {', '.join(names)}){hint}"
+
+
+# --- reading one file ---------------------------------------------------
+
+_YAML_KIND_NAMES = {list: "list", str: "piece of text", int: "number", float: "number", bool: "true/false value", datetime.date: "date", datetime.datetime: "date"}
+
+
+def _load_file(path: Path) -> Pack:
+    label = str(path)
+    text = _read_text(path, label)
+    root = _compose(text, label)
+    _check_tree(root, label)
+    data = _construct(text, label)
+    if not isinstance(data, dict):
+        kind = _YAML_KIND_NAMES.get(type(data), type(data).__name__)
+        raise PackError(
+            f"{label}:{root.start_mark.line + 1}: the top level must be a mapping of pack fields "
+            f"(name:, version:, rubric:, ...), not a {kind}"
+        )
+    if "source_path" in data:
+        line = _line_at(root, ("source_path",))
+        raise PackError(f"{label}:{line}: source_path: set by the loader; remove it from the file")
+    try:
+        pack = Pack.model_validate({**data, "source_path": str(path.resolve())})
+    except ValidationError as error:
+        raise PackError(_describe_validation_error(error, root, label)) from None
+    except RecursionError:
+        raise PackError(f"{label}: values are nested too deeply to validate") from None
+    return pack
+
+
+def _read_text(path: Path, label: str) -> str:
+    try:
+        if path.is_dir():
+            raise PackError(f"{label}: is a folder, not a pack file (folders can be given to load_packs)")
+        if path.suffix.lower() not in PACK_SUFFIXES:
+            raise PackError(f"{label}: pack files must end in .yaml or .yml")
+        size = path.stat().st_size
+        if size > MAX_PACK_BYTES:
+            raise PackError(f"{label}: file is too large ({size:,} bytes; a pack may be at most 2 MB)")
+        with path.open("rb") as handle:
+            # Read one byte past the limit in case the file grew since stat().
+            raw = handle.read(MAX_PACK_BYTES + 1)
+    except FileNotFoundError:
+        raise PackError(f"{label}: no such file") from None
+    except PermissionError:
+        raise PackError(f"{label}: permission denied") from None
+    except OSError as error:
+        raise PackError(f"{label}: cannot read file ({error.strerror or error})") from None
+    if len(raw) > MAX_PACK_BYTES:
+        raise PackError(f"{label}: file is too large (a pack may be at most 2 MB)")
+    try:
+        # utf-8-sig: editors on Windows like to prepend a byte-order mark.
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        bad = raw[error.start : error.start + 1].hex()
+        raise PackError(f"{label}:{line}: not valid UTF-8 (byte 0x{bad}); save the file as UTF-8") from None
+    if not text.strip():
+        raise PackError(f"{label}: file is empty")
+    return text
+
+
+def _compose(text: str, label: str) -> yaml.Node:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        raise PackError(_describe_yaml_error(error, label)) from None
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        raise PackError(
+            f"{label}:{line}: YAML syntax error: character #x{error.character:04x} is not allowed in YAML"
+        ) from None
+    except yaml.YAMLError as error:
+        raise PackError(f"{label}: YAML syntax error: {_one_line(str(error))}") from None
+    except RecursionError:
+        raise PackError(f"{label}: YAML is nested too deeply") from None
+    if root is None:  # only comments or document markers
+        raise PackError(f"{label}: file is empty")
+    return root
+
+
+def _construct(text: str, label: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        raise PackError(_describe_yaml_error(error, label)) from None
+    except RecursionError:
+        raise PackError(f"{label}: YAML is nested too deeply") from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
+        # PyYAML's constructors raise plain ValueErrors for some well-formed
+        # but impossible scalars, e.g. the date 2024-02-30.
+        raise PackError(f"{label}: YAML value cannot be read: {_one_line(str(error))}") from None
+
+
+def _describe_yaml_error(error: yaml.MarkedYAMLError, label: str) -> str:
+    mark = error.problem_mark or error.context_mark
+    where = f"{label}:{mark.line + 1}" if mark is not None else label
+    problem = error.problem or "invalid YAML"
+    if error.context:
+        problem = f"{problem} ({error.context})"
+    return f"{where}: YAML syntax error: {_one_line(problem)}"
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def _check_tree(root: yaml.Node, label: str) -> None:
+    """Refuse what PyYAML quietly accepts: repeated keys, alias bombs, cycles.
+
+    A repeated key keeps only its last value, so an author who pasted a
+    second ``question:`` would lose the first without knowing.
+    """
+    visited = 0
+    on_path: set[int] = set()
+    # Iterative walk: a recursive one would hit Python's recursion limit on
+    # deep but legal nesting. ("exit", node) entries pop a node off the path.
+    stack: list[tuple[str, yaml.Node]] = [("enter", root)]
+    while stack:
+        action, node = stack.pop()
+        if action == "exit":
+            on_path.discard(id(node))
+            continue
+        if id(node) in on_path:
+            raise PackError(f"{label}:{node.start_mark.line + 1}: an alias refers to its own parent")
+        visited += 1
+        if visited > MAX_YAML_NODES:
+            raise PackError(f"{label}: too many values once aliases are expanded (limit {MAX_YAML_NODES:,})")
+        if isinstance(node, yaml.MappingNode):
+            seen_keys: set[str] = set()
+            for key, _value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen_keys:
+                        raise PackError(
+                            f"{label}:{key.start_mark.line + 1}: duplicate key '{key.value}' "
+                            "(YAML would silently keep only the last one)"
+                        )
+                    seen_keys.add(key.value)
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            continue
+        on_path.add(id(node))
+        stack.append(("exit", node))
+        stack.extend(("enter", child) for child in reversed(children))
+
+
+# --- pointing a pydantic error at a line --------------------------------
+
+
+def _describe_validation_error(error: ValidationError, root: yaml.Node, label: str) -> str:
+    problems = []
+    for detail in error.errors(include_url=False):
+        loc = tuple(detail["loc"])
+        ctx = detail.get("ctx") or {}
+        if detail["type"] == "duplicate_id" and "index" in ctx:
+            # The validator runs on the whole list; point at the repeated item's id.
+            loc = (*loc, ctx["index"], "id")
+        line, node = _locate(root, loc)
+        problems.append((line, loc, _message_for(detail, loc, node)))
+    # Report the problem nearest the top of the file: it is the one an
+    # author reading down the file meets first.
+    line, loc, message = min(problems, key=lambda p: p[0])
+    more = len(problems) - 1
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    field = _format_loc(loc) or "(top level)"
+    return f"{label}:{line}: {field}: {message}{suffix}"
+
+
+def _message_for(detail: Any, loc: tuple[Any, ...], node: yaml.Node | None) -> str:
+    kind = detail["type"]
+    if kind == "missing":
+        return "field required"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        if close:
+            return f"unknown field; did you mean '{close[0]}'?"
+        if allowed:
+            return f"unknown field (allowed: {', '.join(allowed)})"
+        return "unknown field"
+    if kind == "string_type" and isinstance(node, yaml.ScalarNode) and not node.style:
+        # Unquoted yes/no/on/off, numbers and dates are not text to YAML.
+        return f"should be text, but YAML read {node.value} as a {_YAML_KIND_NAMES.get(type(detail['input']), 'value')}; put it in quotes"
+    return _one_line(detail["msg"])
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model at `loc`, for 'did you mean' hints."""
+    model: type[BaseModel] | None = Pack
+    for part in loc:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue  # an index into a list keeps the list's item model
+        field = model.model_fields.get(str(part))
+        model = _model_in(field.annotation) if field is not None else None
+    if model is None:
+        return []
+    return [name for name in model.model_fields if not (model is Pack and name == "source_path")]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    # Check type arguments first: on some Pythons `list[X]` passes
+    # isinstance(..., type) but makes issubclass() raise.
+    args = typing.get_args(annotation)
+    if args:
+        return next((m for m in map(_model_in, args) if m is not None), None)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _line_at(root: yaml.Node, loc: tuple[Any, ...]) -> int:
+    return _locate(root, loc)[0]
+
+
+def _locate(root: yaml.Node, loc: tuple[Any, ...]) -> tuple[int, yaml.Node | None]:
+    """1-based line of the deepest node along `loc` that exists, and the node at `loc` if it exists.
+
+    For a mapping entry the key's line is used, so `temperature: 3` points
+    at its own line even when the value is a block on the next one.
+    """
+    node: yaml.Node = root
+    line = root.start_mark.line + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            entry = next(
+                ((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)),
+                None,
+            )
+            if entry is None:
+                return line, None
+            key, node = entry
+            line = key.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line, None
+    return line, node

@@ -1,0 +1,85 @@
+"""Shared fixtures: a fresh store per test, scripted fake models, one real SmolLM2 and
+one real llama.cpp OpenAI-compatible server for the whole run."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from punchup.models.base import Model
+from punchup.models.local import LocalModel, smollm2_path
+from punchup.store import Store
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(str(tmp_path / "punchup.db"))
+
+
+@pytest.fixture(scope="session")
+def smollm2() -> Model:
+    """The real embedded model, loaded once for the whole test run."""
+    return LocalModel("smollm2")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early with code {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server on 127.0.0.1:{port} did not start within {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def llama_server() -> Iterator[str]:
+    """A real `python -m llama_cpp.server` serving SmolLM2 on 127.0.0.1; yields its /v1 base URL."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "llama_cpp.server",
+        "--model", str(smollm2_path()), "--model_alias", "smollm2",
+        "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "1",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def run_punchup(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run the real console script in a subprocess (exit codes and stderr exactly as a user sees them)."""
+    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    exe = Path(sys.executable).with_name("punchup")
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=full_env, cwd=cwd, timeout=timeout)
