@@ -18,8 +18,9 @@ from punchup.errors import PunchupError
 # click >= 8.2 raises this for a bare `punchup`; older versions print help themselves.
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
-console = Console()
-err_console = Console(stderr=True)
+# Piped output (CI logs, files) gets wide tables instead of rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 400)
 
 
 def store_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,6 +75,100 @@ def generate(**kwargs: Any) -> None:
     from punchup.generate import run_generate
 
     run_generate(Settings.from_env(), console, **kwargs)
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def packs(ctx: click.Context) -> None:
+    """List the craft packs (built-in); `packs show NAME|FILE` prints one."""
+    if ctx.invoked_subcommand is None:
+        from punchup.packs import list_packs
+
+        for pack in list_packs():
+            click.echo(f"{pack.name:<12} v{pack.version:<5} {len(pack.prompts):>2} prompts  {len(pack.rubric)} criteria  {pack.description.splitlines()[0][:80]}")
+
+
+@packs.command("show")
+@click.argument("name")
+def packs_show(name: str) -> None:
+    """Print one pack: its criteria, personas and prompts."""
+    from punchup.packs import load_pack
+
+    pack = load_pack(name)
+    console.print(f"[bold]{pack.name}[/] v{pack.version} · {pack.source_path}", highlight=False)
+    console.print(pack.description, markup=False)
+    console.print("[bold]rubric[/]")
+    for c in pack.rubric:
+        console.print(f"  {c.id}{' (negative)' if c.negative else ''}: {c.question}\n     1 = {c.low}\n    10 = {c.high}", markup=False)
+    console.print("[bold]pairwise[/]")
+    for c in pack.pairwise:
+        console.print(f"  {c.id}: {c.question}", markup=False)
+    if pack.personas:
+        console.print("[bold]personas[/]")
+        for p in pack.personas:
+            console.print(f"  {p.id}: {p.name}: {p.description}", markup=False)
+    console.print("[bold]prompts[/]")
+    for q in pack.prompts:
+        extras = " ".join(f"[{k}={v}]" for k, v in (("expect", q.expect), ("moves", ", ".join(q.moves)), ("alts", q.alts)) if v)
+        console.print(f"  {q.id}: {q.text} {extras}", markup=False)
+
+
+@cli.command()
+@click.option("--pack", "pack_name", required=True, help="Pack name or YAML file.")
+@click.option("--judge", "judge_id", default=None, help="Judge model (default: local/smollm2).")
+@click.option("--prompt", "prompt_id", default=None, help="Which pack prompt the texts answer (default: the first).")
+@click.option("--pair", is_flag=True, help="Compare exactly two files (both orders) instead of scoring each.")
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON lines.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@base_url_option
+@store_option
+def judge(pack_name: str, judge_id: str | None, prompt_id: str | None, pair: bool, as_json: bool,
+          files: tuple[Path, ...], base_url: str | None, store: str) -> None:
+    """Score text files with the pack's rubric, or compare two with --pair."""
+    from punchup.judge_command import run_judge
+
+    run_judge(Settings.from_env(), console, pack_name=pack_name, judge_id=judge_id, prompt_id=prompt_id, pair=pair,
+              as_json=as_json, files=list(files), base_url=base_url, store=store)
+
+
+@cli.command()
+@click.option("--writers", "-w", multiple=True, help="Writer profiles: MODEL[@temp=1.1;craft;name=X], comma-separated, or a YAML file. Repeatable.")
+@click.option("--judge", "judge_id", default=None, help="Judge model (default: local/smollm2).")
+@click.option("--packs", "pack_spec", default=None, help="Comma-separated pack names, files or folders.")
+@click.option("--samples", type=click.IntRange(1, 50), default=None, help="Samples per prompt (default: preset/pack).")
+@click.option("--preset", type=click.Choice(["quick", "full"]), default="quick", show_default=True)
+@click.option("--run", "run_name", default=None, help="Run name: continue or extend an earlier run.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--pair-budget", type=click.IntRange(1, None), default=None, help="Most pairwise judgments (sparse adaptive schedule).")
+@click.option("--concurrency", type=click.IntRange(1, 1024), default=8, show_default=True)
+@base_url_option
+@store_option
+def bench(**kwargs: Any) -> None:
+    """Generate, measure, judge, pair and rank writers on craft packs (resumable)."""
+    from punchup.bench_command import run_bench_command
+
+    run_bench_command(Settings.from_env(), console, **kwargs)
+
+
+@cli.command()
+@click.option("--run", "run_name", default=None, help="Run name (default: the latest run).")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole summary as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the leaderboard as CSV.")
+@store_option
+def results(run_name: str | None, as_json: bool, as_csv: bool, store: str) -> None:
+    """Print a finished run's tables from the store (no model calls)."""
+    from punchup.bench_command import load_summary
+    from punchup.present import leaderboard_csv, print_summary, summary_json
+
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv cannot be combined")
+    summary = load_summary(store, run_name)
+    if as_json:
+        click.echo(summary_json(summary))
+    elif as_csv:
+        click.echo(leaderboard_csv(summary), nl=False)
+    else:
+        print_summary(console, summary)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -329,7 +329,8 @@ def _sparse_pairs(ordered_writers: list[str]) -> list[tuple[str, str]]:
 
 
 def _uses_all_pairs(n_writers: int, budget: int | None, all_pairs_up_to: int) -> bool:
-    return budget is None or n_writers <= all_pairs_up_to
+    # Many writers always get the sparse schedule: all pairs grow as n^2 whether or not a budget is set.
+    return n_writers <= all_pairs_up_to
 
 
 def schedule_pairs(
@@ -341,7 +342,7 @@ def schedule_pairs(
 ) -> list[tuple[str, str, str]]:
     """Which (prompt_id, writer_a, writer_b) comparisons to judge.
 
-    With few writers (or no budget) every pair meets on every prompt. With
+    With few writers every pair meets on every prompt. With
     more writers, writers are ordered by ``current`` rating (best first;
     unrated writers take the mean rating; ties keep the given order) and
     paired with neighbours at distances 1, 2, 4, 8...; each round gives every

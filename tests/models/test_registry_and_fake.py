@@ -39,7 +39,7 @@ async def test_fake_model_replays_a_script_and_keeps_history():
     # with the script used up it answers deterministically from the prompt and seed
     third = await model.generate([Message(role="user", content="c")], GenerateConfig(seed=1))
     fourth = await FakeModel("other").generate([Message(role="user", content="c")], GenerateConfig(seed=1))
-    assert third.text == fourth.text and third.text
+    assert third.text and third.text != fourth.text  # different fake models write differently
 
 
 async def test_fake_model_responder_and_errors():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 from punchup.errors import ModelError
 from punchup.judging.parse import parse_reply
@@ -19,6 +19,21 @@ T = TypeVar("T", bound=BaseModel)
 
 JUDGE_CONFIG = GenerateConfig(temperature=0.0, top_p=1.0, max_tokens=400, seed=0)
 RETRY_SEED_OFFSET = 1_000_003  # a retry must be a different call, or the cache would replay the bad reply
+
+
+RATIONALE_CHARS = 240  # two sentences; longer only slows small judges down
+
+
+class JudgeReply(BaseModel):
+    """Base of every typed judge reply: a short rationale, then the judge's fields."""
+
+    rationale: str = ""
+
+    @field_validator("rationale", mode="before")
+    @classmethod
+    def _clip(cls, value: Any) -> Any:
+        # A long rationale is harmless; a missing score is not. Clip rather than fail.
+        return value[:RATIONALE_CHARS] if isinstance(value, str) else value
 
 
 @dataclass

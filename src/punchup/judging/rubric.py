@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, create_model, field_validator
+from pydantic import BaseModel, Field, create_model
 
 from punchup.hashing import content_key
-from punchup.judging.ask import JUDGE_CONFIG, ask_json, bounded_string, enum_int
+from punchup.judging.ask import JUDGE_CONFIG, RATIONALE_CHARS, JudgeReply, ask_json, bounded_string, enum_int
 from punchup.judging.injection import DATA_DECLARATION, detect_injection, wrap_candidate
 from punchup.judging.prompts import TEMPLATE_VERSION, move_key, render
 from punchup.judging.records import RubricResult
@@ -16,17 +16,6 @@ from punchup.packs import Pack, Persona, PromptSpec
 from punchup.store import Store
 
 MOVE_VERDICTS = ["correct", "incorrect", "missing"]
-RATIONALE_CHARS = 400
-
-
-class _Reply(BaseModel):
-    rationale: str = ""
-
-    @field_validator("rationale", mode="before")
-    @classmethod
-    def _clip(cls, value: Any) -> Any:
-        # A long rationale is harmless; a missing score is not. Clip rather than fail.
-        return value[:RATIONALE_CHARS] if isinstance(value, str) else value
 
 
 def reply_fields(pack: Pack, prompt: PromptSpec, persona: Persona | None) -> dict[str, dict[str, Any]]:
@@ -52,7 +41,7 @@ def reply_schema(fields: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], typ
             continue
         values = tuple(spec["enum"])
         typed[name] = (Literal[values], Field(...))  # type: ignore[valid-type]
-    return json_schema, create_model("RubricReply", __base__=_Reply, **typed)
+    return json_schema, create_model("RubricReply", __base__=JudgeReply, **typed)
 
 
 def overall_score(pack: Pack, scores: dict[str, int]) -> float | None:
@@ -60,10 +49,9 @@ def overall_score(pack: Pack, scores: dict[str, int]) -> float | None:
     total = weight = 0.0
     for criterion in pack.rubric:
         if criterion.id in scores:
-            value = scores[criterion.id]
-            total += criterion.weight * (11 - value if criterion.negative else value)
+            total += criterion.weight * criterion.oriented(scores[criterion.id])
             weight += criterion.weight
-    return round(total / weight, 4) if weight else None
+    return total / weight if weight else None
 
 
 class RubricJudge:

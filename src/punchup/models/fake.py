@@ -16,11 +16,18 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
+import os
 import random
 from collections import deque
 from typing import Any, Callable
 
 from punchup.models.base import GenerateConfig, Generation, Message, Model
+
+def _latency_from_env() -> float | tuple[float, float]:
+    values = [float(v) for v in os.environ.get("PUNCHUP_FAKE_LATENCY", "0").split(",")]
+    return (values[0], values[1]) if len(values) == 2 else values[0]
+
 
 Responder = Callable[[list[Message], GenerateConfig], str]
 
@@ -38,11 +45,14 @@ class FakeModel(Model):
         self.replies: deque[str | Exception] = deque()
         self.responder: Responder | None = None
         self.calls: list[tuple[list[Message], GenerateConfig]] = []
-        self.latency_s: float | tuple[float, float] = 0.0
+        # Simulated latency: a number or a (low, high) range; PUNCHUP_FAKE_LATENCY="0.01,0.05" for subprocess tests.
+        self.latency_s: float | tuple[float, float] = _latency_from_env()
 
     def default_reply(self, messages: list[Message], config: GenerateConfig) -> str:
-        digest = hashlib.sha256((messages[-1].content + str(config.seed)).encode()).digest()
+        digest = hashlib.sha256(f"{self.name}|{config.seed}|{messages[-1].content}".encode()).digest()
         rng = random.Random(digest)
+        if config.json_schema is not None:
+            return json.dumps(_fill_schema(config.json_schema, rng))
         return " ".join(rng.choice(_WORDS) for _ in range(12 + digest[0] % 30)).capitalize() + "."
 
     async def generate(self, messages: list[Message], config: GenerateConfig) -> Generation:
@@ -68,6 +78,22 @@ class FakeModel(Model):
             model=self.name,
             seed=config.seed,
         )
+
+
+def _fill_schema(schema: dict[str, Any], rng: random.Random) -> Any:
+    """A value that satisfies the (simple) JSON schema, so pipelines run end to end on fakes."""
+    if "enum" in schema:
+        return rng.choice(schema["enum"])
+    kind = schema.get("type")
+    if kind == "object":
+        return {name: _fill_schema(sub, rng) for name, sub in schema.get("properties", {}).items()}
+    if kind == "array":
+        return [_fill_schema(schema.get("items", {}), rng) for _ in range(2)]
+    if kind in ("integer", "number"):
+        return rng.randint(1, 10)
+    if kind == "boolean":
+        return rng.random() < 0.5
+    return " ".join(rng.choice(_WORDS) for _ in range(6))[: schema.get("maxLength", 200)]
 
 
 def script(name: str, replies: list[str | Exception] | Responder | None = None) -> FakeModel:

@@ -60,6 +60,8 @@ def load_pack(name_or_path: str | Path) -> Pack:
     spec = name_or_path.strip()
     if not spec:
         raise PackError("no pack given (expected a built-in pack name or a .yaml file)")
+    if "\0" in spec:  # pathlib raises ValueError on NUL; no real name contains one
+        raise PackError(f"unknown pack {spec!r}: names and paths cannot contain NUL characters")
     if not _looks_like_path(spec):
         builtin = builtin_pack_dir() / f"{spec}.yaml"
         if builtin.is_file():
@@ -129,7 +131,17 @@ def _unknown_pack_message(name: str) -> str:
 
 # --- reading one file ---------------------------------------------------
 
-_YAML_KIND_NAMES = {list: "list", str: "piece of text", int: "number", float: "number", bool: "true/false value", datetime.date: "date", datetime.datetime: "date"}
+# How to name what YAML made of a value, for messages like "not a list".
+_YAML_KIND_NAMES: dict[type, str] = {
+    list: "a list",
+    str: "a piece of text",
+    int: "a number",
+    float: "a number",
+    bool: "a true/false value",
+    type(None): "null",
+    datetime.date: "a date",
+    datetime.datetime: "a date and time",
+}
 
 
 def _load_file(path: Path) -> Pack:
@@ -138,11 +150,13 @@ def _load_file(path: Path) -> Pack:
     root = _compose(text, label)
     _check_tree(root, label)
     data = _construct(text, label)
+    if data is None and isinstance(root, yaml.ScalarNode) and root.value == "":
+        raise PackError(f"{label}: file is empty")  # e.g. a lone "---"
     if not isinstance(data, dict):
-        kind = _YAML_KIND_NAMES.get(type(data), type(data).__name__)
+        kind = _YAML_KIND_NAMES.get(type(data), f"a {type(data).__name__}")
         raise PackError(
             f"{label}:{root.start_mark.line + 1}: the top level must be a mapping of pack fields "
-            f"(name:, version:, rubric:, ...), not a {kind}"
+            f"(name:, version:, rubric:, ...), not {kind}"
         )
     if "source_path" in data:
         line = _line_at(root, ("source_path",))
@@ -198,10 +212,10 @@ def _compose(text: str, label: str) -> yaml.Node:
         raise PackError(
             f"{label}:{line}: YAML syntax error: character #x{error.character:04x} is not allowed in YAML"
         ) from None
-    except yaml.YAMLError as error:
-        raise PackError(f"{label}: YAML syntax error: {_one_line(str(error))}") from None
     except RecursionError:
         raise PackError(f"{label}: YAML is nested too deeply") from None
+    except Exception as error:  # noqa: BLE001 - parsing the user's text; see _construct
+        raise PackError(f"{label}: YAML syntax error: {_one_line(str(error))}") from None
     if root is None:  # only comments or document markers
         raise PackError(f"{label}: file is empty")
     return root
@@ -214,18 +228,18 @@ def _construct(text: str, label: str) -> Any:
         raise PackError(_describe_yaml_error(error, label)) from None
     except RecursionError:
         raise PackError(f"{label}: YAML is nested too deeply") from None
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
-        # PyYAML's constructors raise plain ValueErrors for some well-formed
-        # but impossible scalars, e.g. the date 2024-02-30.
+    except Exception as error:  # noqa: BLE001 - see below
+        # PyYAML's constructors raise bare ValueError/IndexError/... for some
+        # well-formed but impossible scalars (the date 2024-02-30, an empty
+        # "!!int"). The input is the user's file, so any failure here is theirs.
         raise PackError(f"{label}: YAML value cannot be read: {_one_line(str(error))}") from None
 
 
 def _describe_yaml_error(error: yaml.MarkedYAMLError, label: str) -> str:
     mark = error.problem_mark or error.context_mark
     where = f"{label}:{mark.line + 1}" if mark is not None else label
-    problem = error.problem or "invalid YAML"
-    if error.context:
-        problem = f"{problem} ({error.context})"
+    # PyYAML's own order reads naturally: "while parsing a block mapping, expected ..."
+    problem = ", ".join(part for part in (error.context, error.problem) if part) or "invalid YAML"
     return f"{where}: YAML syntax error: {_one_line(problem)}"
 
 
@@ -278,15 +292,32 @@ def _check_tree(root: yaml.Node, label: str) -> None:
 
 
 def _describe_validation_error(error: ValidationError, root: yaml.Node, label: str) -> str:
+    details = error.errors(include_url=False)
+    # A misspelt key shows up twice: as an unknown field and as the field it
+    # should have been, missing. Only the first says what to fix.
+    explained_by_typo = {
+        (*tuple(d["loc"][:-1]), suggestion)
+        for d in details
+        if d["type"] == "extra_forbidden"
+        for suggestion in _close_field(tuple(d["loc"]))
+    }
     problems = []
-    for detail in error.errors(include_url=False):
+    for detail in details:
         loc = tuple(detail["loc"])
+        if detail["type"] == "missing" and loc in explained_by_typo:
+            continue
         ctx = detail.get("ctx") or {}
         if detail["type"] == "duplicate_id" and "index" in ctx:
             # The validator runs on the whole list; point at the repeated item's id.
             loc = (*loc, ctx["index"], "id")
         line, node = _locate(root, loc)
-        problems.append((line, loc, _message_for(detail, loc, node)))
+        message = _message_for(detail, loc, node)
+        if detail["type"] == "invalid_key":
+            # Here the last loc element is the offending key itself, not a
+            # field name, so name it in the message rather than the path.
+            message = f"key {loc[-1]} is not text; put it in quotes"
+            loc = loc[:-1]
+        problems.append((line, loc, message))
     # Report the problem nearest the top of the file: it is the one an
     # author reading down the file meets first.
     line, loc, message = min(problems, key=lambda p: p[0])
@@ -301,17 +332,23 @@ def _message_for(detail: Any, loc: tuple[Any, ...], node: yaml.Node | None) -> s
     if kind == "missing":
         return "field required"
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        close = _close_field(loc)
         if close:
             return f"unknown field; did you mean '{close[0]}'?"
+        allowed = _allowed_keys(loc[:-1])
         if allowed:
             return f"unknown field (allowed: {', '.join(allowed)})"
         return "unknown field"
     if kind == "string_type" and isinstance(node, yaml.ScalarNode) and not node.style:
         # Unquoted yes/no/on/off, numbers and dates are not text to YAML.
-        return f"should be text, but YAML read {node.value} as a {_YAML_KIND_NAMES.get(type(detail['input']), 'value')}; put it in quotes"
+        kind = _YAML_KIND_NAMES.get(type(detail["input"]), "something else")
+        return f"should be text, but YAML read {node.value} as {kind}; put it in quotes"
     return _one_line(detail["msg"])
+
+
+def _close_field(loc: tuple[Any, ...]) -> list[str]:
+    """The real field name an unknown key at `loc` was probably meant to be, if any."""
+    return difflib.get_close_matches(str(loc[-1]), _allowed_keys(loc[:-1]), n=1)
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:

@@ -9,6 +9,7 @@ the judge would run without it. Models are frozen so that a pack's
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -50,7 +51,7 @@ _CRITERION_ID = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 _PROMPT_ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 
 
-def _slug_checker(pattern: re.Pattern[str], allowed: str):
+def _slug_checker(pattern: re.Pattern[str], allowed: str) -> Callable[[str], str]:
     """A validator with a message a writer can act on, instead of a bare regex."""
 
     def check(value: str) -> str:
@@ -224,7 +225,8 @@ class Pack(_Strict):
     version: Annotated[str, BeforeValidator(_version_must_be_quoted), Field(min_length=1)]
     description: Text
     craft_notes: Text = Field(
-        description="Craft guidance in the craft's own vocabulary; the 'craft-prompted' writer's system prompt."
+        description="Craft guidance in the craft's own vocabulary; "
+        "the system prompt of the 'craft-prompted' writer."
     )
     system_prompt: str | None = Field(default=None, description="What every writer is told.")
     output_format: str | None = None

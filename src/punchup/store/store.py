@@ -127,12 +127,12 @@ class Store:
         error: str | None = None,
     ) -> None:
         result = result or {}
-        verb = "INSERT OR IGNORE" if self.is_sqlite else "INSERT"
         self.execute(
-            f"""{verb} INTO calls (key, model, messages, config, sample_index, text, finish_reason,
+            """INSERT INTO calls (key, model, messages, config, sample_index, text, finish_reason,
                 prompt_tokens, completion_tokens, latency_s, error, created_at)
                 VALUES (:key, :model, :messages, :config, :sample_index, :text, :finish_reason,
-                :prompt_tokens, :completion_tokens, :latency_s, :error, :created_at)""",
+                :prompt_tokens, :completion_tokens, :latency_s, :error, :created_at)
+                ON CONFLICT DO NOTHING""",
             key=key,
             model=model,
             messages=canonical_json(messages),
@@ -156,13 +156,14 @@ class Store:
         return _decode(rows[0]) if rows else None
 
     def put_judgment(self, key: str, **fields: Any) -> None:
-        verb = "INSERT OR IGNORE" if self.is_sqlite else "INSERT"
         record = {"result": None, "raw": None, "error": None, "pack": None, "pack_hash": None, **fields}
         record["result"] = canonical_json(record["result"]) if record["result"] is not None else None
         record["ok"] = int(bool(record["ok"]))
         self.execute(
-            f"""{verb} INTO judgments (key, kind, judge, pack, pack_hash, subject, ok, result, raw, error, created_at)
-                VALUES (:key, :kind, :judge, :pack, :pack_hash, :subject, :ok, :result, :raw, :error, :created_at)""",
+            """INSERT INTO judgments (key, kind, judge, pack, pack_hash, subject, ok, result, raw, error, created_at)
+                VALUES (:key, :kind, :judge, :pack, :pack_hash, :subject, :ok, :result, :raw, :error, :created_at)
+                ON CONFLICT(key) DO UPDATE SET ok = excluded.ok, result = excluded.result, raw = excluded.raw,
+                error = excluded.error, created_at = excluded.created_at""",
             key=key,
             created_at=now(),
             **{k: record[k] for k in ("kind", "judge", "pack", "pack_hash", "subject", "ok", "result", "raw", "error")},

@@ -1,0 +1,273 @@
+"""The bench: generate -> measure -> judge -> pair -> rank, async and resumable.
+
+Every model call and judgment goes through the Store's cache, and every
+finished item is written as a run item, so a killed bench re-run with the same
+command repeats no finished call and ends with the same rankings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Iterable, Literal, TypeVar
+
+from pydantic import BaseModel, Field
+
+from punchup.__about__ import __version__
+from punchup.briefs import writer_messages
+from punchup.errors import ModelError, PunchupError
+from punchup.hashing import content_key
+from punchup.judging.pairwise import PairwiseJudge
+from punchup.judging.rubric import RubricJudge
+from punchup.metrics import sample_diversity, text_metrics
+from punchup.models import CachedModel, CallStats, GenerateConfig, get_model
+from punchup.packs import Pack, load_packs
+from punchup.ranking import schedule_pairs
+from punchup.store import Store
+from punchup.writers import WriterProfile, parse_writers
+
+T = TypeVar("T")
+
+PRESETS: dict[str, dict[str, Any]] = {
+    # quick: a few prompts, short texts, no personas: the whole pipeline in minutes on a laptop
+    "quick": {"prompts_per_pack": 3, "max_tokens": 256, "personas": False, "samples": 1},
+    "full": {"prompts_per_pack": None, "max_tokens": None, "personas": True, "samples": None},
+}
+QUICK_WRITERS = ["local/smollm2", "local/smollm2@craft;name=smollm2+craft", "local/smollm2@temp=1.2;name=smollm2-hot"]
+QUICK_PACKS = "fiction,screenplay,comedy"
+
+
+class BenchConfig(BaseModel):
+    run: str
+    writers: list[WriterProfile]
+    judge: str
+    packs: list[str]
+    preset: Literal["quick", "full"] = "quick"
+    samples: int | None = Field(None, ge=1, le=50)
+    seed: int = 0
+    pair_budget: int | None = Field(None, ge=1)
+    prompts_per_pack: int | None = None
+    max_tokens: int | None = None
+    personas: bool = False
+
+    @classmethod
+    def build(cls, run: str, writers: list[str] | None, judge: str | None, packs: str | None, preset: str,
+              samples: int | None, seed: int, pair_budget: int | None) -> "BenchConfig":
+        defaults = PRESETS[preset]
+        return cls(
+            run=run,
+            writers=parse_writers(writers or QUICK_WRITERS),
+            judge=judge or "local/smollm2",
+            packs=[p.strip() for p in (packs or QUICK_PACKS).split(",") if p.strip()],
+            preset=preset,  # type: ignore[arg-type]
+            samples=samples or defaults["samples"],
+            seed=seed,
+            pair_budget=pair_budget,
+            prompts_per_pack=defaults["prompts_per_pack"],
+            max_tokens=defaults["max_tokens"],
+            personas=defaults["personas"],
+        )
+
+
+@dataclass
+class Stage:
+    name: str
+    total: int
+
+
+@dataclass
+class BenchState:
+    """Everything the stages produced, keyed so later stages and the summary can find it."""
+
+    packs: list[Pack]
+    generations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
+    diversity: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rubric: dict[str, dict[str, Any]] = field(default_factory=dict)
+    personas: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pairs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    stats: dict[str, CallStats] = field(default_factory=dict)
+
+
+ProgressHook = Callable[[str, int], None]  # (stage, total) starts a stage; (stage, -1) advances it
+
+
+def generation_key(pack: str, prompt: str, writer: str, sample: int) -> str:
+    return f"{pack}/{prompt}/{writer}/{sample}"
+
+
+def sample_seed(base: int, pack: str, prompt: str, sample: int) -> int:
+    # Writers share the seed of a (prompt, sample), so their texts are paired draws.
+    return int(content_key([base, pack, prompt, sample])[:8], 16)
+
+
+class Bench:
+    def __init__(self, config: BenchConfig, store: Store, model_options: Callable[[str], dict[str, Any]] | None = None,
+                 progress: ProgressHook | None = None, concurrency: int = 8):
+        self.config = config
+        self.store = store
+        self.progress = progress or (lambda stage, n: None)
+        self.limit = asyncio.Semaphore(concurrency)
+        self._model_options = model_options or (lambda model_id: {})
+        self._models: dict[str, CachedModel] = {}
+        packs = load_packs(",".join(config.packs))
+        if config.prompts_per_pack:
+            packs = [p.model_copy(update={"prompts": p.prompts[: config.prompts_per_pack]}) for p in packs]
+        self.state = BenchState(packs=packs)
+
+    def model(self, model_id: str) -> CachedModel:
+        if model_id not in self._models:
+            stats = self.state.stats.setdefault(model_id, CallStats())
+            self._models[model_id] = CachedModel(get_model(model_id, **self._model_options(model_id)), self.store, stats)
+        return self._models[model_id]
+
+    async def _each(self, stage: str, items: list[T], work: Callable[[T], Awaitable[None]]) -> None:
+        self.progress(stage, len(items))
+
+        async def one(item: T) -> None:
+            async with self.limit:
+                await work(item)
+            self.progress(stage, -1)
+
+        await asyncio.gather(*(one(item) for item in items))
+
+    # -- stages ---------------------------------------------------------------
+    def tasks(self) -> Iterable[tuple[Pack, Any, WriterProfile, int]]:
+        for pack in self.state.packs:
+            samples = self.config.samples or pack.generation.samples
+            for prompt in pack.prompts:
+                for writer in self.config.writers:
+                    for sample in range(samples):
+                        yield pack, prompt, writer, sample
+
+    async def generate(self) -> None:
+        async def work(task: tuple[Pack, Any, WriterProfile, int]) -> None:
+            pack, prompt, writer, sample = task
+            max_tokens = writer.max_tokens or pack.generation.max_tokens
+            if self.config.max_tokens:
+                max_tokens = min(max_tokens, self.config.max_tokens)
+            config = GenerateConfig(
+                temperature=writer.temperature if writer.temperature is not None else pack.generation.temperature,
+                top_p=writer.top_p or 0.95,
+                max_tokens=max_tokens,
+                seed=sample_seed(self.config.seed, pack.name, prompt.id, sample),
+            )
+            key = generation_key(pack.name, prompt.id, writer.name, sample)
+            record: dict[str, Any] = {"pack": pack.name, "prompt": prompt.id, "writer": writer.name,
+                                      "model": writer.model, "sample": sample, "seed": config.seed}
+            try:
+                generation = await self.model(writer.model).generate(writer_messages(writer, pack, prompt), config, sample_index=sample)
+                record.update(ok=True, text=generation.text, tokens=generation.completion_tokens, finish=generation.finish_reason)
+            except ModelError as exc:
+                record.update(ok=False, text="", tokens=0, error=str(exc))
+            self.state.generations[key] = record
+            self.store.put_run_item(self.config.run, "generation", key, record)
+
+        await self._each("generate", list(self.tasks()), work)
+
+    def measure(self) -> None:
+        self.progress("metrics", len(self.state.generations))
+        by_prompt_writer: dict[str, list[str]] = {}
+        for key, record in sorted(self.state.generations.items()):
+            if record["ok"]:
+                self.state.metrics[key] = text_metrics(record["text"]).model_dump()
+                group = f"{record['pack']}/{record['prompt']}/{record['writer']}"
+                by_prompt_writer.setdefault(group, []).append(record["text"])
+            self.progress("metrics", -1)
+        for group, texts in by_prompt_writer.items():
+            if len(texts) > 1:
+                self.state.diversity[group] = sample_diversity(texts).model_dump()
+
+    def _pack(self, name: str) -> Pack:
+        return next(p for p in self.state.packs if p.name == name)
+
+    async def judge_rubric(self) -> None:
+        judge = RubricJudge(self.model(self.config.judge), self.store)
+        jobs: list[tuple[str, str | None]] = []
+        for key, record in sorted(self.state.generations.items()):
+            if not record["ok"]:
+                continue
+            jobs.append((key, None))
+            if self.config.personas:
+                jobs.extend((key, persona.id) for persona in self._pack(record["pack"]).personas)
+
+        async def work(job: tuple[str, str | None]) -> None:
+            key, persona_id = job
+            record = self.state.generations[key]
+            pack = self._pack(record["pack"])
+            persona = next((p for p in pack.personas if p.id == persona_id), None)
+            result = await judge.judge(pack, pack.prompt(record["prompt"]), record["text"], persona)
+            data = result.model_dump(exclude={"raw", "cached"})
+            target = self.state.personas if persona else self.state.rubric
+            item_key = f"{key}/{persona_id}" if persona else key
+            target[item_key] = data
+            self.store.put_run_item(self.config.run, "persona" if persona else "rubric", item_key, data)
+
+        await self._each("rubric", jobs, work)
+
+    def _rubric_means(self) -> dict[str, float]:
+        totals: dict[str, list[float]] = {}
+        for key, result in self.state.rubric.items():
+            if result["overall"] is not None:
+                totals.setdefault(self.state.generations[key]["writer"], []).append(result["overall"])
+        return {w: sum(v) / len(v) for w, v in totals.items()}
+
+    def pair_jobs(self) -> list[tuple[str, str, str, int]]:
+        writers = [w.name for w in self.config.writers]
+        prompt_ids = [f"{p.name}/{q.id}" for p in self.state.packs for q in p.prompts]
+        schedule = schedule_pairs(writers, prompt_ids, self._rubric_means() or None, self.config.pair_budget)
+        jobs = []
+        for prompt_id, writer_a, writer_b in schedule:
+            pack_name, prompt = prompt_id.split("/", 1)
+            samples = self.config.samples or self._pack(pack_name).generation.samples
+            for sample in range(samples):
+                a = self.state.generations.get(generation_key(pack_name, prompt, writer_a, sample))
+                b = self.state.generations.get(generation_key(pack_name, prompt, writer_b, sample))
+                if a and b and a["ok"] and b["ok"]:
+                    jobs.append((prompt_id, writer_a, writer_b, sample))
+        return jobs
+
+    async def judge_pairs(self) -> None:
+        judge = PairwiseJudge(self.model(self.config.judge), self.store)
+
+        async def work(job: tuple[str, str, str, int]) -> None:
+            prompt_id, writer_a, writer_b, sample = job
+            pack_name, prompt = prompt_id.split("/", 1)
+            pack = self._pack(pack_name)
+            a = self.state.generations[generation_key(pack_name, prompt, writer_a, sample)]
+            b = self.state.generations[generation_key(pack_name, prompt, writer_b, sample)]
+            result = await judge.judge_pair(pack, pack.prompt(prompt), a["text"], b["text"])
+            data = {**result.model_dump(exclude={"raw", "cached"}), "writer_a": writer_a, "writer_b": writer_b,
+                    "sample": sample, "pack": pack_name, "words_a": len(a["text"].split()), "words_b": len(b["text"].split())}
+            key = f"{prompt_id}/{writer_a}~{writer_b}/{sample}"
+            self.state.pairs[key] = data
+            self.store.put_run_item(self.config.run, "pair", key, data)
+
+        await self._each("pairwise", self.pair_jobs(), work)
+
+    async def run(self) -> dict[str, Any]:
+        from punchup.summary import summarize
+
+        self.store.put_run(self.config.run, self.config.model_dump())
+        try:
+            await self.generate()
+            if not any(r["ok"] for r in self.state.generations.values()):
+                first = next(iter(self.state.generations.values()), {})
+                raise PunchupError(f"no generation succeeded: {first.get('error', 'no prompts to run')}")
+            self.measure()
+            await self.judge_rubric()
+            await self.judge_pairs()
+            self.progress("rank", 1)
+            summary = summarize(self.config, self.state, __version__)
+            self.store.put_run_item(self.config.run, "summary", "summary", summary)
+            self.progress("rank", -1)
+            return summary
+        finally:
+            for model in self._models.values():
+                await model.aclose()
+
+
+async def run_bench(config: BenchConfig, store: Store, **kwargs: Any) -> tuple[dict[str, Any], Bench]:
+    bench = Bench(config, store, **kwargs)
+    summary = await bench.run()
+    return summary, bench

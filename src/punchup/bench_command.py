@@ -1,0 +1,70 @@
+"""Glue for `punchup bench` and `punchup results`: config, progress bars, final tables."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from punchup.bench import Bench, BenchConfig
+from punchup.config import Settings
+from punchup.errors import PunchupError
+from punchup.models.registry import get_model
+from punchup.present import print_summary
+from punchup.store import Store
+
+
+def resolve_config(store: Store, run_name: str | None, writers: tuple[str, ...], judge_id: str | None,
+                   pack_spec: str | None, preset: str, samples: int | None, seed: int, pair_budget: int | None) -> BenchConfig:
+    existing = store.get_run(run_name) if run_name else None
+    if existing and not (writers or judge_id or pack_spec or samples or pair_budget):
+        return BenchConfig.model_validate(existing["config"])  # continue exactly as started
+    name = run_name or datetime.now().strftime("run-%Y%m%d-%H%M%S")
+    return BenchConfig.build(name, list(writers) or None, judge_id, pack_spec, preset, samples, seed, pair_budget)
+
+
+def run_bench_command(settings: Settings, console: Console, *, writers: tuple[str, ...], judge_id: str | None,
+                      pack_spec: str | None, samples: int | None, preset: str, run_name: str | None, seed: int,
+                      pair_budget: int | None, concurrency: int, base_url: str | None, store: str) -> dict[str, Any]:
+    # Validate writers, judge and packs before the store is opened, so bad input leaves no trace.
+    probe = BenchConfig.build("probe", list(writers) or None, judge_id, pack_spec, preset, samples, seed, pair_budget)
+    for model_id in {w.model for w in probe.writers} | {probe.judge}:
+        get_model(model_id, **settings.model_options(model_id, base_url))
+    from punchup.packs import load_packs
+
+    load_packs(",".join(probe.packs))
+    opened = Store(store)
+    config = resolve_config(opened, run_name, writers, judge_id, pack_spec, preset, samples, seed, pair_budget)
+
+    with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=False) as progress:
+        tasks: dict[str, Any] = {}
+
+        def hook(stage: str, n: int) -> None:
+            if n >= 0:
+                tasks[stage] = progress.add_task(stage, total=n)
+            else:
+                progress.advance(tasks[stage])
+
+        bench = Bench(config, opened, model_options=lambda m: settings.model_options(m, base_url), progress=hook,
+                      concurrency=concurrency)
+        summary = asyncio.run(bench.run())
+    print_summary(console, summary)
+    console.print(f"[dim]run '{config.run}' stored in {store}; `punchup results --run {config.run}` prints it again[/dim]")
+    return summary
+
+
+def load_summary(store_location: str, run_name: str | None) -> dict[str, Any]:
+    store = Store(store_location)
+    runs = store.runs()
+    if not runs:
+        raise PunchupError(f"no runs in store {store_location}")
+    name = run_name or runs[0]["name"]
+    items = dict(store.run_items(name, "summary"))
+    if "summary" not in items:
+        known = ", ".join(r["name"] for r in runs[:10])
+        raise PunchupError(f"run '{name}' has no finished summary in {store_location} (runs: {known})")
+    return items["summary"]

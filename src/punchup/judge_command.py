@@ -1,0 +1,67 @@
+"""Glue for `punchup judge`: build the judge, run it on files, print verdicts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+from rich.console import Console
+
+from punchup.config import Settings
+from punchup.errors import PunchupError
+from punchup.judging.files import choose_prompt, judge_file_pair, judge_files, read_text
+from punchup.judging.pairwise import PairwiseJudge
+from punchup.judging.rubric import RubricJudge
+from punchup.models import CachedModel, get_model
+from punchup.packs import load_pack
+from punchup.store import Store
+
+
+def run_judge(settings: Settings, console: Console, *, pack_name: str, judge_id: str | None, prompt_id: str | None,
+              pair: bool, as_json: bool, files: list[Path], base_url: str | None, store: str) -> None:
+    pack = load_pack(pack_name)
+    prompt = choose_prompt(pack, prompt_id)
+    if pair and len(files) != 2:
+        raise PunchupError(f"--pair compares exactly two files; got {len(files)}")
+    for path in files:
+        read_text(path)  # every file must be readable before the store or a model is touched
+    judge_id = judge_id or settings.default_model
+    model = CachedModel(get_model(judge_id, **settings.model_options(judge_id, base_url)), Store(store))
+
+    async def go() -> None:
+        try:
+            if pair:
+                result = await judge_file_pair(PairwiseJudge(model, model.store), pack, prompt, files[0], files[1])
+                if as_json:
+                    print(json.dumps(result.model_dump(), ensure_ascii=False))
+                    return
+                if not result.ok:
+                    console.print(f"[red]failed judgment[/]: {result.error}", highlight=False)
+                    return
+                for cid, outcome in result.outcomes.items():
+                    winner = {1.0: files[0].name, 0.0: files[1].name}.get(outcome.score_x, "tie")
+                    note = " (orders disagreed → tie)" if outcome.flipped else ""
+                    console.print(f"{cid}: {winner}{note}", markup=False)
+                for label, reasons in ((files[0].name, result.injection_x), (files[1].name, result.injection_y)):
+                    if reasons:
+                        console.print(f"[yellow]injection flagged in {label}[/]: {'; '.join(reasons)}", highlight=False)
+                return
+            for path, result in await judge_files(RubricJudge(model, model.store), pack, prompt, files):
+                if as_json:
+                    print(json.dumps({"file": str(path), **result.model_dump()}, ensure_ascii=False))
+                    continue
+                if not result.ok:
+                    console.print(f"{path}: [red]failed judgment[/]: {result.error}", highlight=False)
+                    continue
+                scores = ", ".join(f"{k} {v}" for k, v in result.scores.items())
+                console.print(f"{path}: overall {result.overall:.2f} · {scores}", markup=False, highlight=False)
+                if result.moves:
+                    console.print("  moves: " + ", ".join(f"{m}: {v}" for m, v in result.moves.items()), markup=False)
+                console.print(f"  {result.rationale}", markup=False, style="dim")
+                if result.injection:
+                    console.print(f"  [yellow]injection flagged[/]: {'; '.join(result.injection)}", highlight=False)
+        finally:
+            await model.aclose()
+
+    asyncio.run(go())
