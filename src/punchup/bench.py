@@ -17,8 +17,7 @@ from punchup.__about__ import __version__
 from punchup.briefs import writer_messages
 from punchup.errors import ModelError, PunchupError
 from punchup.hashing import content_key
-from punchup.judging.pairwise import PairwiseJudge
-from punchup.judging.rubric import RubricJudge
+from punchup.judging.factory import build_judges
 from punchup.metrics import sample_diversity, text_metrics
 from punchup.models import CachedModel, CallStats, GenerateConfig, get_model
 from punchup.packs import Pack, load_packs
@@ -114,6 +113,7 @@ class Bench:
         if config.prompts_per_pack:
             packs = [p.model_copy(update={"prompts": p.prompts[: config.prompts_per_pack]}) for p in packs]
         self.state = BenchState(packs=packs)
+        self.judges = build_judges(config.judge, store, self.model)
 
     def model(self, model_id: str) -> CachedModel:
         if model_id not in self._models:
@@ -182,7 +182,7 @@ class Bench:
         return next(p for p in self.state.packs if p.name == name)
 
     async def judge_rubric(self) -> None:
-        judge = RubricJudge(self.model(self.config.judge), self.store)
+        judge = self.judges.rubric
         jobs: list[tuple[str, str | None]] = []
         for key, record in sorted(self.state.generations.items()):
             if not record["ok"]:
@@ -228,7 +228,7 @@ class Bench:
         return jobs
 
     async def judge_pairs(self) -> None:
-        judge = PairwiseJudge(self.model(self.config.judge), self.store)
+        judge = self.judges.pairwise
 
         async def work(job: tuple[str, str, str, int]) -> None:
             prompt_id, writer_a, writer_b, sample = job
@@ -258,7 +258,7 @@ class Bench:
             await self.judge_rubric()
             await self.judge_pairs()
             self.progress("rank", 1)
-            summary = summarize(self.config, self.state, __version__)
+            summary = summarize(self.config, self.state, __version__, self.judges.models)
             self.store.put_run_item(self.config.run, "summary", "summary", summary)
             self.progress("rank", -1)
             return summary

@@ -11,8 +11,7 @@ from rich.console import Console
 from punchup.config import Settings
 from punchup.errors import PunchupError
 from punchup.judging.files import choose_prompt, judge_file_pair, judge_files, read_text
-from punchup.judging.pairwise import PairwiseJudge
-from punchup.judging.rubric import RubricJudge
+from punchup.judging.factory import build_judges
 from punchup.models import CachedModel, get_model
 from punchup.packs import load_pack
 from punchup.store import Store
@@ -27,12 +26,19 @@ def run_judge(settings: Settings, console: Console, *, pack_name: str, judge_id:
     for path in files:
         read_text(path)  # every file must be readable before the store or a model is touched
     judge_id = judge_id or settings.default_model
-    model = CachedModel(get_model(judge_id, **settings.model_options(judge_id, base_url)), Store(store))
+    opened = Store(store)
+    models: list[CachedModel] = []
+
+    def model_for(model_id: str) -> CachedModel:
+        models.append(CachedModel(get_model(model_id, **settings.model_options(model_id, base_url)), opened))
+        return models[-1]
+
+    judges = build_judges(judge_id, opened, model_for)
 
     async def go() -> None:
         try:
             if pair:
-                result = await judge_file_pair(PairwiseJudge(model, model.store), pack, prompt, files[0], files[1])
+                result = await judge_file_pair(judges.pairwise, pack, prompt, files[0], files[1])
                 if as_json:
                     print(json.dumps(result.model_dump(), ensure_ascii=False))
                     return
@@ -47,7 +53,7 @@ def run_judge(settings: Settings, console: Console, *, pack_name: str, judge_id:
                     if reasons:
                         console.print(f"[yellow]injection flagged in {label}[/]: {'; '.join(reasons)}", highlight=False)
                 return
-            for path, result in await judge_files(RubricJudge(model, model.store), pack, prompt, files):
+            for path, result in await judge_files(judges.rubric, pack, prompt, files):
                 if as_json:
                     print(json.dumps({"file": str(path), **result.model_dump()}, ensure_ascii=False))
                     continue
@@ -62,6 +68,7 @@ def run_judge(settings: Settings, console: Console, *, pack_name: str, judge_id:
                 if result.injection:
                     console.print(f"  [yellow]injection flagged[/]: {'; '.join(result.injection)}", highlight=False)
         finally:
-            await model.aclose()
+            for model in models:
+                await model.aclose()
 
     asyncio.run(go())

@@ -149,7 +149,7 @@ def persona_love(state: "BenchState") -> dict[str, dict[str, Any]]:
     }
 
 
-def judge_quality(config: "BenchConfig", state: "BenchState") -> dict[str, Any]:
+def judge_quality(config: "BenchConfig", state: "BenchState", judge_models: list[str]) -> dict[str, Any]:
     pairs = list(state.pairs.values())
     judged_pairs = [p for p in pairs if p["ok"]]
     criteria_judged = sum(len(p["outcomes"]) for p in judged_pairs)
@@ -169,8 +169,8 @@ def judge_quality(config: "BenchConfig", state: "BenchState") -> dict[str, Any]:
     if flip_rate is not None and flip_rate > FLIP_WARNING:
         warnings.append(f"judge order-flip rate {flip_rate:.0%} exceeds {FLIP_WARNING:.0%}: its pairwise verdicts are mostly ties")
     for writer in config.writers:
-        if writer.model == config.judge:
-            warnings.append(f"self-preference risk: writer '{writer.name}' uses the judge's own model {config.judge}")
+        if writer.model in judge_models:
+            warnings.append(f"self-preference risk: writer '{writer.name}' uses the judge's own model {writer.model}")
     return {
         "judge": config.judge,
         "flip_rate": flip_rate,
@@ -185,7 +185,7 @@ def judge_quality(config: "BenchConfig", state: "BenchState") -> dict[str, Any]:
     }
 
 
-def summarize(config: "BenchConfig", state: "BenchState", version: str) -> dict[str, Any]:
+def summarize(config: "BenchConfig", state: "BenchState", version: str, judge_models: list[str]) -> dict[str, Any]:
     from punchup.judging.ask import JUDGE_CONFIG
     from punchup.metrics import SLOP_LIST_VERSION
 
@@ -202,6 +202,6 @@ def summarize(config: "BenchConfig", state: "BenchState", version: str) -> dict[
         "comedy": comedy_alts(state),
         "refusal": refusal_calibration(state),
         "personas": persona_love(state),
-        "judge_quality": judge_quality(config, state),
+        "judge_quality": judge_quality(config, state, judge_models),
         "calls": {m: vars(s) for m, s in state.stats.items()},
     }

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from punchup.errors import PunchupError
-from punchup.judging.pairwise import PairwiseJudge
+from punchup.judging.factory import PairJudging, RubricJudging
 from punchup.judging.records import PairResult, RubricResult
-from punchup.judging.rubric import RubricJudge
 from punchup.packs import Pack, PromptSpec
 
 MAX_TEXT_BYTES = 1_000_000
@@ -35,10 +34,10 @@ def choose_prompt(pack: Pack, prompt_id: str | None) -> PromptSpec:
     return pack.prompt(prompt_id) if prompt_id else pack.prompts[0]
 
 
-async def judge_files(judge: RubricJudge, pack: Pack, prompt: PromptSpec, paths: list[Path]) -> list[tuple[Path, RubricResult]]:
+async def judge_files(judge: RubricJudging, pack: Pack, prompt: PromptSpec, paths: list[Path]) -> list[tuple[Path, RubricResult]]:
     texts = [(path, read_text(path)) for path in paths]  # read all first: a bad file fails before any call
     return [(path, await judge.judge(pack, prompt, text)) for path, text in texts]
 
 
-async def judge_file_pair(judge: PairwiseJudge, pack: Pack, prompt: PromptSpec, first: Path, second: Path) -> PairResult:
+async def judge_file_pair(judge: PairJudging, pack: Pack, prompt: PromptSpec, first: Path, second: Path) -> PairResult:
     return await judge.judge_pair(pack, prompt, read_text(first), read_text(second))
