@@ -15,6 +15,8 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
+	@# Browser tests drive Debian's chromium (Playwright cannot download browsers here).
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 	touch $@
 
 setup: $(VENV)/.installed
@@ -27,6 +29,8 @@ test: setup-test
 	$(PY) -m pytest
 
 perf: setup-test
+	@# Inspect is installed only for the comparison benchmark.
+	$(PY) -m pip install --quiet inspect-ai
 	$(PY) benchmarks/run_all.py
 
 clean:

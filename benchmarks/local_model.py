@@ -1,27 +1,29 @@
 """Embedded SmolLM2: load time, tokens/s through punchup vs raw llama-cpp-python, cached re-run speed.
 
-Run: .venv/bin/python benchmarks/local_model.py   (prints a table; not a test)
-Targets (issue 2): punchup >= 80 tok/s (>= 0.9x raw), load < 2 s, 100 cached calls < 1 s.
+Each measurement runs in its own process (llama.cpp worker threads of one
+loaded model would otherwise compete with the other's), in interleaved rounds,
+best of each. Run: .venv/bin/python benchmarks/local_model.py
+Targets (issue 2/8): punchup >= 80 tok/s and >= 0.9x raw, load < 2 s, 100 cached calls < 1 s.
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import tempfile
 import time
 from pathlib import Path
 
-from llama_cpp import Llama
-
-from punchup.models import CachedModel, GenerateConfig, Message, get_model
-from punchup.models.local import smollm2_path
-from punchup.store import Store
-
 PROMPTS = [f"Write a short paragraph about a {thing} at night." for thing in ("harbour", "bakery", "train", "library")]
 MAX_TOKENS = 128
+ROUNDS = 3
 
 
-def raw_tokens_per_second() -> float:
+def _raw(queue: multiprocessing.Queue) -> None:
+    from llama_cpp import Llama
+
+    from punchup.models.local import smollm2_path
+
     llm = Llama(model_path=str(smollm2_path()), n_ctx=4096, n_threads=2, verbose=False)
     tokens = elapsed = 0.0
     for i, prompt in enumerate(PROMPTS):
@@ -31,45 +33,68 @@ def raw_tokens_per_second() -> float:
         )
         elapsed += time.perf_counter() - started
         tokens += reply["usage"]["completion_tokens"]
-    del llm
-    return tokens / elapsed
+    queue.put({"tok_s": tokens / elapsed})
 
 
-async def punchup_numbers(store_path: Path) -> dict[str, float]:
-    started = time.perf_counter()
-    model = get_model("local/smollm2")
-    model.llama()  # type: ignore[attr-defined]
-    load_s = time.perf_counter() - started
-    cached = CachedModel(model, Store(str(store_path)))
-    tokens = elapsed = 0.0
-    for i, prompt in enumerate(PROMPTS):
+def _punchup(queue: multiprocessing.Queue, store_path: str) -> None:
+    from punchup.models import CachedModel, GenerateConfig, Message, get_model
+    from punchup.store import Store
+
+    async def go() -> dict[str, float]:
         started = time.perf_counter()
-        generation = await cached.generate([Message(role="user", content=prompt)], GenerateConfig(max_tokens=MAX_TOKENS, seed=i))
-        elapsed += time.perf_counter() - started
-        tokens += generation.completion_tokens
-    # 100 short calls, then the same 100 again from the store
-    calls = [([Message(role="user", content=f"One word for the number {n}.")], GenerateConfig(max_tokens=4, seed=n)) for n in range(100)]
-    for messages, config in calls:
-        await cached.generate(messages, config)
-    started = time.perf_counter()
-    for messages, config in calls:
-        await cached.generate(messages, config)
-    rerun_s = time.perf_counter() - started
-    return {"load_s": load_s, "tok_s": tokens / elapsed, "rerun_100_s": rerun_s, "made": cached.stats.made, "cached": cached.stats.cached}
+        model = get_model("local/smollm2")
+        model.llama()  # type: ignore[attr-defined]
+        load_s = time.perf_counter() - started
+        cached = CachedModel(model, Store(store_path))
+        tokens = elapsed = 0.0
+        for i, prompt in enumerate(PROMPTS):
+            started = time.perf_counter()
+            generation = await cached.generate([Message(role="user", content=prompt)], GenerateConfig(max_tokens=MAX_TOKENS, seed=i))
+            elapsed += time.perf_counter() - started
+            tokens += generation.completion_tokens
+        # 100 short calls, then the same 100 again: the second pass must come from the store
+        calls = [([Message(role="user", content=f"One word for the number {n}.")], GenerateConfig(max_tokens=4, seed=n)) for n in range(100)]
+        for messages, config in calls:
+            await cached.generate(messages, config)
+        made_before = cached.stats.made
+        started = time.perf_counter()
+        for messages, config in calls:
+            await cached.generate(messages, config)
+        return {"load_s": load_s, "tok_s": tokens / elapsed, "rerun_100_s": time.perf_counter() - started,
+                "rerun_calls_made": cached.stats.made - made_before}
+
+    queue.put(asyncio.run(go()))
+
+
+def _in_process(target, *args) -> dict[str, float]:
+    queue: multiprocessing.Queue = multiprocessing.Queue()
+    process = multiprocessing.Process(target=target, args=(queue, *args))
+    process.start()
+    result = queue.get(timeout=300)
+    process.join()
+    return result
+
+
+def measure() -> dict[str, float]:
+    ours, raw = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for round_index in range(ROUNDS):
+            ours.append(_in_process(_punchup, str(Path(tmp) / f"round{round_index}.db")))
+            raw.append(_in_process(_raw))
+    best = max(ours, key=lambda r: r["tok_s"])
+    raw_best = max(r["tok_s"] for r in raw)
+    return {**best, "load_s": min(r["load_s"] for r in ours), "raw_tok_s": raw_best, "ratio": best["tok_s"] / raw_best}
 
 
 def main() -> None:
-    raw_first = raw_tokens_per_second()  # measured before and after punchup so warm-up favours neither
-    with tempfile.TemporaryDirectory() as tmp:
-        ours = asyncio.run(punchup_numbers(Path(tmp) / "bench.db"))
-    raw = (raw_first + raw_tokens_per_second()) / 2
+    numbers = measure()
     rows = [
-        ("model load (s)", f"{ours['load_s']:.2f}", "< 2"),
-        ("punchup tokens/s", f"{ours['tok_s']:.1f}", ">= 80"),
-        ("raw llama-cpp-python tokens/s", f"{raw:.1f}", ""),
-        ("punchup / raw", f"{ours['tok_s'] / raw:.2f}x", ">= 0.9x"),
-        ("100 cached calls (s)", f"{ours['rerun_100_s']:.3f}", "< 1"),
-        ("cached re-run model calls", f"{ours['made'] - 104:.0f}", "0"),
+        ("model load (s)", f"{numbers['load_s']:.2f}", "< 2"),
+        ("punchup tokens/s", f"{numbers['tok_s']:.1f}", ">= 80"),
+        ("raw llama-cpp-python tokens/s", f"{numbers['raw_tok_s']:.1f}", ""),
+        ("punchup / raw", f"{numbers['ratio']:.2f}x", ">= 0.9x"),
+        ("100 cached calls (s)", f"{numbers['rerun_100_s']:.3f}", "< 1"),
+        ("cached re-run model calls", f"{numbers['rerun_calls_made']:.0f}", "0"),
     ]
     print(f"{'measure':<32}{'value':>10}  target")
     for name, value, target in rows:

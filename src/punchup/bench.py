@@ -8,8 +8,10 @@ command repeats no finished call and ends with the same rankings.
 from __future__ import annotations
 
 import asyncio
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Iterable, Literal, TypeVar
+from typing import Any, Awaitable, Callable, Iterable, Iterator, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -249,16 +251,23 @@ class Bench:
         from punchup.summary import summarize
 
         self.store.put_run(self.config.run, self.config.model_dump())
+        timings: dict[str, float] = {}
         try:
-            await self.generate()
+            with _timed(timings, "generate"):
+                await self.generate()
             if not any(r["ok"] for r in self.state.generations.values()):
                 first = next(iter(self.state.generations.values()), {})
                 raise PunchupError(f"no generation succeeded: {first.get('error', 'no prompts to run')}")
-            self.measure()
-            await self.judge_rubric()
-            await self.judge_pairs()
+            with _timed(timings, "metrics"):
+                self.measure()
+            with _timed(timings, "rubric"):
+                await self.judge_rubric()
+            with _timed(timings, "pairwise"):
+                await self.judge_pairs()
             self.progress("rank", 1)
-            summary = summarize(self.config, self.state, __version__, self.judges.models)
+            with _timed(timings, "rank"):
+                summary = summarize(self.config, self.state, __version__, self.judges.models)
+            summary["timings_s"] = {stage: round(seconds, 3) for stage, seconds in timings.items()}
             self.store.put_run_item(self.config.run, "summary", "summary", summary)
             self.progress("rank", -1)
             return summary
@@ -267,7 +276,10 @@ class Bench:
                 await model.aclose()
 
 
-async def run_bench(config: BenchConfig, store: Store, **kwargs: Any) -> tuple[dict[str, Any], Bench]:
-    bench = Bench(config, store, **kwargs)
-    summary = await bench.run()
-    return summary, bench
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = time.perf_counter() - started

@@ -171,6 +171,9 @@ def results(run_name: str | None, as_json: bool, as_csv: bool, store: str) -> No
         print_summary(console, summary)
 
 
+from punchup.studio.cli import write as _write_group; cli.add_command(_write_group)  # noqa: E402,E702
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user mistakes become one line on stderr and exit code 2."""
     try:

@@ -65,4 +65,61 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        "004_stories",
+        [
+            # The studio's story trees. Parents, parent hashes and provenance are JSON
+            # because only the studio reads them; the Store just keeps the records.
+            """CREATE TABLE stories (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                title TEXT NOT NULL,
+                pack TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE story_nodes (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                story_id INTEGER NOT NULL REFERENCES stories (id),
+                label TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                ordinal INTEGER NOT NULL DEFAULT 0,
+                parents TEXT NOT NULL,
+                parent_hashes TEXT NOT NULL,
+                text TEXT,
+                provenance TEXT NOT NULL,
+                chosen_alt INTEGER,
+                model TEXT,
+                locked INTEGER NOT NULL DEFAULT 0,
+                revision INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                UNIQUE (story_id, label)
+            )""",
+            """CREATE TABLE story_alternatives (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                node_id INTEGER NOT NULL REFERENCES story_nodes (id),
+                number INTEGER NOT NULL,
+                call_key TEXT NOT NULL,
+                text TEXT NOT NULL,
+                model TEXT NOT NULL,
+                prompt_hash TEXT NOT NULL,
+                seed INTEGER NOT NULL,
+                judge TEXT,
+                score REAL,
+                scores TEXT,
+                rationale TEXT,
+                created_at TEXT NOT NULL,
+                UNIQUE (node_id, call_key),
+                UNIQUE (node_id, number)
+            )""",
+            """CREATE TABLE story_node_versions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                node_id INTEGER NOT NULL REFERENCES story_nodes (id),
+                action TEXT NOT NULL,
+                state TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX ix_story_node_versions_node ON story_node_versions (node_id, id)",
+        ],
+    ),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
@@ -56,7 +57,8 @@ class Store:
                 raise StoreError(f"store {path} is a folder, not a database file")
             if not path.parent.exists():
                 raise StoreError(f"store folder {path.parent} does not exist")
-        self._write_lock = threading.RLock()
+        self._write_lock = threading.RLock()  # guards the shared connection for threads
+        self._conn: sa.Connection | None = None
         try:
             self.engine = sa.create_engine(url, connect_args={"check_same_thread": False} if self.is_sqlite else {})
         except (SQLAlchemyError, ModuleNotFoundError, ValueError) as exc:
@@ -97,17 +99,25 @@ class Store:
     def applied_migrations(self) -> list[str]:
         return [r[0] for r in self.query("SELECT name FROM migrations ORDER BY name")]
 
+    def _connection(self) -> sa.Connection:
+        # One long-lived autocommit connection: every statement here is a single atomic
+        # read or write, and skipping pool checkout/BEGIN/COMMIT per call keeps the store
+        # off the critical path of fast inference servers.
+        if self._conn is None or self._conn.closed:
+            self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        return self._conn
+
     def query(self, sql: str, **params: Any) -> list[sa.Row]:
         def run() -> list[sa.Row]:
-            with self.engine.connect() as conn:
-                return list(conn.execute(sa.text(sql), params))
+            with self._write_lock:
+                return list(self._connection().execute(_statement(sql), params))
 
         return self._guard(run)
 
     def execute(self, sql: str, **params: Any) -> int:
         def run() -> int:
-            with self._write_lock, self.engine.begin() as conn:
-                return conn.execute(sa.text(sql), params).rowcount
+            with self._write_lock:
+                return self._connection().execute(_statement(sql), params).rowcount
 
         return self._guard(run)
 
@@ -202,7 +212,15 @@ class Store:
         return [dict(r._mapping) for r in self.query("SELECT name, created_at, updated_at FROM runs ORDER BY updated_at DESC")]
 
     def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
         self.engine.dispose()
+
+
+@lru_cache(maxsize=256)
+def _statement(sql: str) -> sa.TextClause:
+    """Parsed once per distinct SQL string; SQLAlchemy then reuses its compiled form."""
+    return sa.text(sql)
 
 
 def _decode(row: sa.Row) -> dict[str, Any]:

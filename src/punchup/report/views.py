@@ -1,0 +1,229 @@
+"""Shape a run's stored data into what each report section shows.
+
+Plain dicts and lists of numbers and strings for the template. Strings from
+models, packs or users stay plain `str`, so Jinja's autoescape escapes them;
+only SVGs this package draws itself are wrapped in Markup.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from statistics import mean
+from typing import Any
+
+from markupsafe import Markup
+
+from punchup.report import plots
+from punchup.report.load import CriterionLabel, PackInfo, ReportData
+from punchup.summary import FLIP_WARNING, KEEPER_SCORE, LOVE_SCORE
+
+
+def writer_order(data: ReportData) -> list[str]:
+    """Leaderboard order first, then any writer only seen in stored items."""
+    order = [row["writer"] for row in data.summary.get("leaderboard") or []]
+    for record in data.generations.values():
+        if record.get("writer") not in order:
+            order.append(record.get("writer"))
+    return [str(w) for w in order]
+
+
+def _interval_axis(cells: list[dict[str, Any] | None]) -> tuple[float, float]:
+    """One Elo axis for every bar, padded so that a zero-width interval still shows as a dot off the edge."""
+    lows = [c["low"] for c in cells if c]
+    highs = [c["high"] for c in cells if c]
+    if not lows:
+        return 0.0, 1.0
+    pad = max(10.0, (max(highs) - min(lows)) * 0.05)
+    return min(lows) - pad, max(highs) + pad
+
+
+def leaderboard_view(data: ReportData) -> dict[str, Any]:
+    rows = data.summary.get("leaderboard") or []
+    # Raw and length-controlled share one axis, so the bars can be compared across columns.
+    elo_min, elo_max = _interval_axis([r.get("elo") for r in rows] + [r.get("elo_lc") for r in rows])
+    view_rows = []
+    for position, row in enumerate(rows, 1):
+        cells: dict[str, Any] = {}
+        for key in ("elo", "elo_lc"):
+            cell = row.get(key)
+            cells[key] = None if not cell else {
+                **cell, "bar": Markup(plots.ci_bar(cell["elo"], cell["low"], cell["high"], elo_min, elo_max, 120))}
+        rubric = row.get("rubric")
+        view_rows.append({
+            **row, **cells, "position": position,
+            "rubric": None if not rubric else {**rubric, "bar": Markup(plots.ci_bar(rubric["mean"], rubric["low"], rubric["high"], 1, 10, 100))},
+        })
+    return {"rows": view_rows, "elo_axis": (elo_min, elo_max), "has_ratings": any(r.get("elo") for r in rows),
+            # one sample per prompt (the quick preset) has no similarity: drop the empty column
+            "has_similarity": any(r.get("sample_similarity") is not None for r in rows)}
+
+
+def _columns(pack: PackInfo | None, seen: set[str]) -> list[dict[str, Any]]:
+    """Criteria in the pack's own order (how its author reads them), unknown ids last."""
+    ordered = [c.id for c in pack.criteria if c.id in seen] if pack else []
+    ordered += sorted(seen - set(ordered))
+    labels = [pack.criterion(c) if pack else CriterionLabel(c, c, None) for c in ordered]
+    return [{"id": label.id, "name": label.name, "negative": label.negative} for label in labels]
+
+
+def criteria_views(data: ReportData) -> list[dict[str, Any]]:
+    order = writer_order(data)
+    views = []
+    criteria = data.summary.get("criteria") or {}
+    # The run's own pack order (what the user asked for), then anything the summary has beyond it.
+    names = [n for n in data.packs if n in criteria] + sorted(set(criteria) - set(data.packs))
+    for index, pack_name in enumerate(names):
+        by_writer, pack = criteria[pack_name], data.packs.get(pack_name)
+        writers = [w for w in order if w in by_writer]
+        columns = _columns(pack, {c for crits in by_writer.values() for c in crits})
+        cells = [[(by_writer[w].get(c["id"]) or None) for c in columns] for w in writers]
+        heatmap = plots.criteria_heatmap(
+            f"heatmap-{index}", writers, [(c["name"], bool(c["negative"])) for c in columns],
+            [[cell["mean"] if cell else None for cell in row] for row in cells],
+        )
+        views.append({
+            "pack": pack_name, "info": pack, "writers": writers, "columns": columns,
+            "rows": [{"criterion": c, "cells": [cells[i][j] for i in range(len(writers))]} for j, c in enumerate(columns)],
+            "heatmap": Markup(heatmap),
+        })
+    return views
+
+
+def length_view(data: ReportData) -> dict[str, Any]:
+    points: dict[str, list[tuple[int, float]]] = {w: [] for w in writer_order(data)}
+    for key, result in data.rubric.items():
+        generation = data.generations.get(key)
+        if generation and result.get("ok") and result.get("overall") is not None:
+            points.setdefault(str(generation["writer"]), []).append((len(str(generation.get("text", "")).split()), float(result["overall"])))
+    correlation = (data.summary.get("judge_quality") or {}).get("score_length_correlation")
+    per_writer = [{"writer": w, "texts": len(p), "words": mean(x for x, _ in p) if p else None,
+                   "overall": mean(y for _, y in p) if p else None} for w, p in points.items()]
+    return {"svg": Markup(plots.length_scatter("length-scatter", points, correlation)), "correlation": correlation,
+            "per_writer": per_writer}
+
+
+def _fraction(cell: str) -> tuple[int, int]:
+    correct, _, total = str(cell).partition("/")
+    try:
+        return int(correct), int(total)
+    except ValueError:
+        return 0, 0
+
+
+def crafts_view(data: ReportData) -> dict[str, Any]:
+    summary = data.summary
+    order = writer_order(data)
+    camera = summary.get("camera") or {}
+    moves = sorted({m for per_move in camera.values() for m in per_move})
+    camera_rows = []
+    for writer in [w for w in order if w in camera]:
+        cells = []
+        for move in moves:
+            correct, total = _fraction(camera[writer].get(move, "0/0"))
+            cells.append(None if not total else {"correct": correct, "total": total,
+                                                  "bar": Markup(plots.share_bar(correct / total))})
+        camera_rows.append({"writer": writer, "cells": cells})
+    comedy = [{"writer": w, **summary["comedy"][w], "bar": Markup(plots.share_bar(summary["comedy"][w]["hit_rate"]))}
+              for w in order if w in (summary.get("comedy") or {})]
+    refusal = [{"writer": w, **summary["refusal"][w]} for w in order if w in (summary.get("refusal") or {})]
+    personas = {w: summary["personas"][w] for w in order if w in (summary.get("personas") or {})}
+    persona_plot = Markup(plots.persona_scatter("persona-love", {w: (p["mean"], p["love_rate"]) for w, p in personas.items()})) if personas else None
+    missing = [label for label, present in (("camera adherence (camera pack)", camera_rows), ("comedy alts (comedy pack)", comedy),
+                                            ("reader personas (judged in the full preset)", personas),
+                                            ("refusal calibration (refusal pack)", refusal)) if not present]
+    return {"missing": missing, "moves": moves, "camera": camera_rows, "comedy": comedy, "refusal": refusal,
+            "personas": [{"writer": w, **p} for w, p in personas.items()], "persona_plot": persona_plot,
+            "persona_breakdown": _persona_breakdown(data, order),
+            "keeper_score": KEEPER_SCORE, "love_score": LOVE_SCORE}
+
+
+def _persona_breakdown(data: ReportData, order: list[str]) -> dict[str, Any]:
+    """persona -> writer -> mean score, to show which reader drives a writer's love rate."""
+    scores: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for key, result in data.personas.items():
+        generation = data.generations.get(key.rsplit("/", 1)[0])
+        if generation and result.get("ok") and result.get("overall") is not None:
+            pack = data.packs.get(str(result.get("pack")))
+            persona = str(result.get("persona"))
+            label = pack.persona_names.get(persona, persona) if pack else persona
+            scores[label][str(generation["writer"])].append(float(result["overall"]))
+    writers = [w for w in order if any(w in by_writer for by_writer in scores.values())]
+    rows = [{"persona": p, "cells": [mean(scores[p][w]) if scores[p].get(w) else None for w in writers]} for p in sorted(scores)]
+    return {"writers": writers, "rows": rows}
+
+
+def judge_view(data: ReportData) -> dict[str, Any]:
+    quality = data.summary.get("judge_quality") or {}
+    config = data.config
+    flip_rate = quality.get("flip_rate")
+    calls = data.summary.get("calls") or {}
+    return {
+        "quality": quality,
+        "flip_warning": flip_rate is not None and flip_rate > FLIP_WARNING,
+        "flip_threshold": FLIP_WARNING,
+        # The flip warning gets its own prominent banner; the rest are listed as the summary wrote them.
+        "other_warnings": [w for w in quality.get("warnings") or [] if "flip rate" not in w],
+        "self_preference": [w for w in quality.get("warnings") or [] if "self-preference" in w],
+        "judge": data.judge,
+        "judge_config": data.summary.get("judge_config") or {},
+        "settings": [(k, config.get(k)) for k in ("preset", "seed", "samples", "prompts_per_pack", "max_tokens", "personas", "pair_budget")],
+        "writers": config.get("writers") or [],
+        "packs": list(data.packs.values()),
+        "punchup_version": data.summary.get("punchup_version"),
+        "slop_list_version": data.summary.get("slop_list_version"),
+        "calibration": data.calibration,
+        "calls_made": sum(int(c.get("made", 0)) for c in calls.values()),
+        "calls_cached": sum(int(c.get("cached", 0)) for c in calls.values()),
+    }
+
+
+def _verdict(score_x: float | None, flipped: bool, writer_a: str, writer_b: str) -> str:
+    if score_x is None:
+        return "—"
+    if score_x == 0.5:
+        return "tie (the two orders disagreed)" if flipped else "tie"
+    return writer_a if score_x > 0.5 else writer_b
+
+
+def _card(data: ReportData, key: str, generation: dict[str, Any], pack: PackInfo | None) -> dict[str, Any]:
+    rubric = data.rubric.get(key) or {}
+    raw_scores = rubric.get("scores") or {}
+    ordered = [c["id"] for c in _columns(pack, set(raw_scores))]
+    scores = [{"label": pack.criterion(c).name if pack else c, "negative": pack.criterion(c).negative if pack else None,
+               "score": raw_scores[c]} for c in ordered]
+    personas = [{"persona": pack.persona_names.get(str(r.get("persona")), r.get("persona")) if pack else r.get("persona"),
+                 "overall": r.get("overall"), "rationale": r.get("rationale", ""), "ok": r.get("ok")}
+                for k, r in sorted(data.personas.items()) if k.rsplit("/", 1)[0] == key]
+    text = str(generation.get("text") or "")
+    return {"writer": generation.get("writer"), "ok": generation.get("ok"), "error": generation.get("error"),
+            "text": text, "words": len(text.split()), "seed": generation.get("seed"), "rubric": rubric or None,
+            "scores": scores, "moves": rubric.get("moves") or {}, "alts": rubric.get("alts") or [],
+            "personas": personas}
+
+
+def examples_view(data: ReportData) -> list[dict[str, Any]]:
+    order = {w: i for i, w in enumerate(writer_order(data))}
+    prompts: dict[tuple[str, str], dict[int, list[tuple[str, dict[str, Any]]]]] = defaultdict(lambda: defaultdict(list))
+    for key, generation in data.generations.items():
+        prompts[(str(generation.get("pack")), str(generation.get("prompt")))][int(generation.get("sample") or 0)].append((key, generation))
+    pairs_by_prompt: dict[tuple[str, str, int], list[dict[str, Any]]] = defaultdict(list)
+    for pair in data.pairs.values():
+        pairs_by_prompt[(str(pair.get("pack")), str(pair.get("prompt_id")), int(pair.get("sample") or 0))].append(pair)
+    views = []
+    for (pack_name, prompt_id), samples in sorted(prompts.items()):
+        pack = data.packs.get(pack_name)
+        sample_views = []
+        for sample, items in sorted(samples.items()):
+            items.sort(key=lambda item: order.get(item[1].get("writer"), len(order)))
+            pairs = [{
+                "writer_a": p.get("writer_a"), "writer_b": p.get("writer_b"), "ok": p.get("ok"), "error": p.get("error"),
+                "rationale": p.get("rationale", ""), "flips": p.get("flips", 0),
+                "injection": list(p.get("injection_x") or []) + list(p.get("injection_y") or []),
+                "criteria": [{"label": pack.pairwise_names.get(c, c) if pack else c,
+                              "verdict": _verdict(o.get("score_x"), bool(o.get("flipped")), str(p.get("writer_a")), str(p.get("writer_b")))}
+                             for c, o in (p.get("outcomes") or {}).items()],
+            } for p in pairs_by_prompt.get((pack_name, prompt_id, sample), [])]
+            sample_views.append({"sample": sample, "cards": [_card(data, k, g, pack) for k, g in items], "pairs": pairs})
+        views.append({"pack": pack_name, "prompt": prompt_id, "anchor": f"ex-{len(views)}",
+                      "text": pack.prompt_texts.get(prompt_id) if pack else None, "samples": sample_views})
+    return views
