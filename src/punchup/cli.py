@@ -174,6 +174,25 @@ def results(run_name: str | None, as_json: bool, as_csv: bool, store: str) -> No
 from punchup.studio.cli import write as _write_group; cli.add_command(_write_group)  # noqa: E402,E702
 
 
+@cli.command()
+@store_option
+def doctor(store: str) -> None:
+    """Check the store: SQLite integrity, migrations, orphaned records."""
+    from punchup.store import Store
+    from punchup.store.doctor import examine
+
+    report = examine(Store(store))
+    click.echo(f"store      {report.location}")
+    click.echo(f"integrity  {report.integrity}")
+    click.echo(f"migrations {len(report.applied)} applied" + (f"; missing: {', '.join(report.missing)}" if report.missing else "")
+               + (f"; from a newer punchup: {', '.join(report.unknown)}" if report.unknown else ""))
+    click.echo("records    " + ", ".join(f"{n} {table}" for table, n in report.counts.items()))
+    for label, n in report.findings.items():
+        click.echo(f"note       {n} {label}")
+    if not report.healthy:
+        raise click.exceptions.Exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user mistakes become one line on stderr and exit code 2."""
     try:

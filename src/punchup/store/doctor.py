@@ -1,0 +1,51 @@
+"""`punchup doctor`: is this store sound? Integrity, migrations, orphaned records."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from punchup.store.migrations import MIGRATIONS
+from punchup.store.store import Store
+
+# (description, SQL counting orphans) — records that point at something that no longer exists.
+_ORPHAN_CHECKS: list[tuple[str, str]] = [
+    ("run items of runs that do not exist", "SELECT COUNT(*) FROM run_items WHERE run NOT IN (SELECT name FROM runs)"),
+    ("runs without a finished summary", "SELECT COUNT(*) FROM runs WHERE name NOT IN "
+     "(SELECT run FROM run_items WHERE kind = 'summary') AND name NOT LIKE 'calibration:%'"),
+    ("failed calls never retried successfully", "SELECT COUNT(DISTINCT key) FROM calls WHERE error IS NOT NULL "
+     "AND key NOT IN (SELECT key FROM calls WHERE error IS NULL)"),
+]
+
+
+class DoctorReport(BaseModel):
+    location: str
+    integrity: str
+    applied: list[str]
+    missing: list[str]
+    unknown: list[str]
+    counts: dict[str, int] = Field(default_factory=dict)
+    findings: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def healthy(self) -> bool:
+        return self.integrity == "ok" and not self.missing and not self.unknown
+
+
+def examine(store: Store) -> DoctorReport:
+    integrity = "ok"
+    if store.is_sqlite:
+        rows = store.query("PRAGMA integrity_check")
+        integrity = "; ".join(str(r[0]) for r in rows)
+    applied = store.applied_migrations()
+    known = [name for name, _ in MIGRATIONS]
+    counts = {table: store.count(table) for table in ("calls", "judgments", "runs", "run_items")}
+    findings = {label: int(store.query(sql)[0][0]) for label, sql in _ORPHAN_CHECKS}
+    return DoctorReport(
+        location=store.location,
+        integrity=integrity,
+        applied=applied,
+        missing=[name for name in known if name not in applied],
+        unknown=[name for name in applied if name not in known],
+        counts=counts,
+        findings={label: n for label, n in findings.items() if n},
+    )
