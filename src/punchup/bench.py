@@ -268,6 +268,7 @@ class Bench:
             with _timed(timings, "rank"):
                 summary = summarize(self.config, self.state, __version__, self.judges.models)
             summary["timings_s"] = {stage: round(seconds, 3) for stage, seconds in timings.items()}
+            summary["faults"] = {m: model.fault_counts() for m, model in self._models.items() if model.fault_counts()}
             self.store.put_run_item(self.config.run, "summary", "summary", summary)
             self.progress("rank", -1)
             return summary

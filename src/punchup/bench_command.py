@@ -29,6 +29,7 @@ def resolve_config(store: Store, run_name: str | None, writers: tuple[str, ...],
 def run_bench_command(settings: Settings, console: Console, *, writers: tuple[str, ...], judge_id: str | None,
                       pack_spec: str | None, samples: int | None, preset: str, run_name: str | None, seed: int,
                       pair_budget: int | None, concurrency: int, base_url: str | None, store: str) -> dict[str, Any]:
+    settings = settings.model_copy(update={"concurrency": concurrency})  # per endpoint, as for the bench itself
     # Validate writers, judge and packs before the store is opened, so bad input leaves no trace.
     probe = BenchConfig.build("probe", list(writers) or None, judge_id, pack_spec, preset, samples, seed, pair_budget)
     for model_id in {w.model for w in probe.writers} | {probe.judge}:

@@ -40,9 +40,10 @@ Progress = Callable[[int, int], None]  # (pairs done, pairs total)
 
 CALIBRATION_PACK = Pack.model_validate(
     {
-        "name": "calibration",
+        # The judge template reads "You are an exacting {name} editor" followed by the description.
+        "name": "prose",
         "version": "1",
-        "description": "Human preference pairs used to measure a judge against expert readers.",
+        "description": "Short prose passages, compared on overall writing quality as expert readers judge it.",
         "craft_notes": "Judge the writing as an expert editor would: voice, precision, rhythm, freshness.",
         "rubric": [
             {"id": "voice", "name": "Voice", "question": "Is the voice distinct and consistent?",

@@ -15,6 +15,7 @@ class Settings(BaseModel):
     default_model: str = DEFAULT_MODEL
     openai_base_url: str | None = None
     concurrency: int = 8
+    timeout_s: float | None = None  # per-call limit for HTTP models (PUNCHUP_TIMEOUT)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -24,11 +25,12 @@ class Settings(BaseModel):
             default_model=env.get("PUNCHUP_MODEL") or DEFAULT_MODEL,
             openai_base_url=env.get("PUNCHUP_OPENAI_BASE_URL"),
             concurrency=int(env.get("PUNCHUP_CONCURRENCY") or 8),
+            timeout_s=float(env["PUNCHUP_TIMEOUT"]) if env.get("PUNCHUP_TIMEOUT") else None,
         )
 
     def model_options(self, model_id: str, base_url: str | None = None) -> dict[str, Any]:
         """Provider-specific options from flags and settings (only `openai/` takes a base URL)."""
         provider, _ = split_model_id(model_id)
         if provider == "openai":
-            return {"base_url": base_url or self.openai_base_url, "concurrency": self.concurrency}
+            return {"base_url": base_url or self.openai_base_url, "concurrency": self.concurrency, "timeout_s": self.timeout_s}
         return {}

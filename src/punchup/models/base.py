@@ -72,5 +72,9 @@ class Model(abc.ABC):
         """Say whether the model is usable right now, without generating (for `punchup models`)."""
         return "ok"
 
+    def fault_counts(self) -> dict[str, int]:
+        """Failed attempts by kind (retried or not), for reliability figures; most models have none."""
+        return {}
+
     async def aclose(self) -> None:
         return None

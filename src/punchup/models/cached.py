@@ -46,6 +46,9 @@ class CachedModel(Model):
     async def check(self) -> str:
         return await self.inner.check()
 
+    def fault_counts(self) -> dict[str, int]:
+        return self.inner.fault_counts()
+
     async def aclose(self) -> None:
         await self.inner.aclose()
 

@@ -12,6 +12,7 @@ import asyncio
 import os
 import random
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +65,7 @@ class OpenAICompatModel(Model):
         max_retries: int = 4,
         backoff_s: float = 0.5,
         json_mode: str = "json_schema",
+        timeout_s: float | None = None,
     ):
         import openai
 
@@ -78,6 +80,8 @@ class OpenAICompatModel(Model):
                 raise ModelError(f"base URL '{url}' must start with http:// or https://")
         self.max_retries = max_retries
         self.backoff_s = backoff_s
+        self.timeout_s = timeout_s
+        self.faults: Counter[str] = Counter()  # every failed attempt by kind, retried or not
         self.json_mode = json_mode
         self.endpoints = [
             Endpoint(
@@ -104,7 +108,7 @@ class OpenAICompatModel(Model):
             top_p=config.top_p,
             max_tokens=config.max_tokens,
             seed=config.seed,
-            timeout=config.timeout_s,
+            timeout=min(config.timeout_s, self.timeout_s or config.timeout_s),
         )
         if config.stop:
             request["stop"] = list(config.stop)
@@ -126,9 +130,12 @@ class OpenAICompatModel(Model):
         # 400/422 from most servers; llama-cpp-python's server reports its validation error as a 500.
         return exc.status_code in (400, 422) or "response_format" in str(exc)
 
+    def fault_counts(self) -> dict[str, int]:
+        return dict(self.faults)
+
     def _retryable(self, exc: Exception) -> bool:
         o = self._openai
-        if isinstance(exc, (o.APITimeoutError, o.APIConnectionError, o.RateLimitError)):
+        if isinstance(exc, (o.APITimeoutError, o.APIConnectionError, o.RateLimitError, MalformedReply)):
             return True
         return isinstance(exc, o.APIStatusError) and exc.status_code >= 500
 
@@ -142,10 +149,13 @@ class OpenAICompatModel(Model):
                 started = time.perf_counter()
                 try:
                     reply = await endpoint.client.chat.completions.create(**request)
+                    generation = _to_generation(reply, self.name, config, time.perf_counter() - started)
                     endpoint.record_success()
-                    return _to_generation(reply, self.name, config, time.perf_counter() - started)
-                except self._openai.OpenAIError as exc:
+                    return generation
+                except (self._openai.OpenAIError, MalformedReply) as exc:
                     error: Exception = exc
+                except ValueError as exc:  # the client's JSON decoding of a broken body
+                    error = MalformedReply(f"malformed reply body: {str(exc)[:80]}")
                 finally:
                     endpoint.in_flight -= 1
             if self._schema_rejected(error, request):
@@ -153,6 +163,7 @@ class OpenAICompatModel(Model):
                 self.json_mode = "json_object"
                 request = self._request(messages, config)
                 continue
+            self.faults[_fault_kind(error)] += 1
             if not self._retryable(error):
                 raise ModelError(f"{self.name} at {endpoint.base_url}: {_describe(error)}")
             endpoint.record_failure()
@@ -186,13 +197,31 @@ def _describe(exc: Exception | None) -> str:
     return f"HTTP {status}: {text[:200]}" if status else text[:200]
 
 
+class MalformedReply(Exception):
+    """A 200 answer that is not a usable completion (broken JSON, no choices, empty content): retried."""
+
+
+def _fault_kind(exc: Exception) -> str:
+    if isinstance(exc, MalformedReply):
+        return "malformed"
+    status = getattr(exc, "status_code", None)
+    if status is not None:
+        return f"http-{status}"
+    return "timeout" if "Timeout" in type(exc).__name__ else "connection"
+
+
 def _to_generation(reply: Any, name: str, config: GenerateConfig, latency: float) -> Generation:
-    if not getattr(reply, "choices", None):
-        raise ModelError(f"{name}: the server returned no choices")
-    choice = reply.choices[0]
+    choices = getattr(reply, "choices", None)
+    if not choices:
+        raise MalformedReply("the server returned no choices")
+    choice = choices[0]
+    message = getattr(choice, "message", None)
+    text = getattr(message, "content", None) or ""
+    if not text and choice.finish_reason != "length":
+        raise MalformedReply("the server returned empty content")
     usage = getattr(reply, "usage", None)
     return Generation(
-        text=(choice.message.content if choice.message else None) or "",
+        text=text,
         finish_reason=choice.finish_reason or "stop",
         prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
         completion_tokens=getattr(usage, "completion_tokens", 0) or 0,

@@ -181,7 +181,7 @@ def _verdict(score_x: float | None, flipped: bool, writer_a: str, writer_b: str)
     if score_x is None:
         return "—"
     if score_x == 0.5:
-        return "tie (the two orders disagreed)" if flipped else "tie"
+        return "tie (orders disagreed)" if flipped else "tie"
     return writer_a if score_x > 0.5 else writer_b
 
 

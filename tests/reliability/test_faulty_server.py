@@ -1,0 +1,28 @@
+"""A bench against a server that fails 30 % of the time completes, and accounts for every call."""
+
+from punchup.bench import Bench, BenchConfig
+from tests.reliability.fault_server import FAULTS, FaultServer
+
+
+async def test_bench_at_30_percent_faults_completes_and_accounts_for_every_call(store):
+    with FaultServer(fault_rate=0.3, hang_s=2.5, seed=7) as server:
+        options = {"base_url": server.base_url, "backoff_s": 0.01, "timeout_s": 1.0, "max_retries": 4, "concurrency": 8}
+        config = BenchConfig.build("faulty", ["openai/w1", "openai/w2", "openai/w3"], "openai/judge", "fiction,poetry",
+                                   "quick", 2, 0, None)
+        bench = Bench(config, store, model_options=lambda model_id: options)
+        summary = await bench.run()
+    injected = sum(n for kind, n in server.outcomes.items() if kind != "ok")
+    assert injected > 20 and set(server.outcomes) >= set(FAULTS)  # every kind of fault really happened
+    # every call ended either succeeded or recorded as failed with its reason
+    generations = list(bench.state.generations.values())
+    assert len(generations) == 36
+    for record in generations:
+        assert record["ok"] or "gave up after" in record["error"]
+    recorded_failures = store.count("calls", "error IS NOT NULL")
+    stats = summary["calls"]
+    assert sum(s["failed"] for s in stats.values()) == recorded_failures
+    assert sum(s["made"] for s in stats.values()) == store.count("calls", "error IS NULL")
+    # the summary counts the faults the provider retried through, by kind
+    counted = sum(sum(kinds.values()) for kinds in summary["faults"].values())
+    assert counted == injected
+    assert summary["leaderboard"] and summary["judge_quality"]["rubric_judgments"] > 0

@@ -1,0 +1,111 @@
+"""`punchup write ...` through the real console script, with fake models (no model files needed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_punchup
+from tests.test_cli_foundation import assert_one_line_error
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {"PUNCHUP_STORE": str(tmp_path / "studio.db"), "PUNCHUP_MODEL": "fake/cli-writer"}
+
+
+def ok(*args: str, env: dict[str, str], cwd: Path | None = None) -> str:
+    result = run_punchup("write", *args, env=env, cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_new_expand_choose_edit_show_export(tmp_path, env):
+    assert "story 1: The Light (screenplay" in ok("new", "A keeper owes her life to a smuggler.", "--title", "The Light", env=env)
+    expanded = ok("expand", "logline", "-n", "2", env=env)
+    assert "premise: 2 alternatives, best first" in expanded and "[1]" in expanded and "[2]" in expanded
+    assert "judge: fake/cli-writer" in expanded and "4 model calls" in expanded  # 2 drafts + 2 judgments
+    again = ok("expand", "logline", "-n", "2", env=env)
+    assert "0 model calls" in again  # drafts from the call cache, judgments from the judgments table
+    ok("choose", "premise", "2", env=env)
+    ok("expand", "premise", "-n", "1", "--judge", "none", env=env)
+    ok("choose", "characters", "1", env=env)
+
+    mine = tmp_path / "premise.txt"
+    mine.write_text("Nell keeps the last light and owes her life to Cal.\n", encoding="utf-8")
+    edited = ok("edit", "premise", "--file", str(mine), env=env)
+    assert edited.startswith("premise: fresh") and "Nell keeps the last light" in edited
+
+    shown = ok("show", env=env)
+    lines = {line.split()[0]: line for line in shown.splitlines()[1:] if line.strip() and not line.strip().startswith("↳")}
+    assert "stale" in lines["characters"] and "fresh" in lines["premise"] and "fresh" in lines["logline"]
+    assert "premise changed" in shown
+    detail = json.loads(ok("show", "premise", "--json", env=env))
+    assert detail["node"]["text"] == "Nell keeps the last light and owes her life to Cal."  # the file's final newline dropped
+    assert len(detail["alternatives"]) == 2 and detail["node"]["human_percent"] > 50
+
+    ok("expand", "characters", "-n", "1", "--judge", "none", env=env)
+    ok("choose", "beats", "1", env=env)
+    ok("expand", "beats", "-n", "1", "--judge", "none", "--scenes", "1", env=env)
+    ok("choose", "scene-1", "1", env=env)
+    ok("expand", "scene 1", "-n", "1", "--judge", "none", env=env)
+    ok("choose", "Script-1", "1", env=env)
+    cascaded = ok("cascade", "premise", env=env)
+    assert "cascade from premise:" in cascaded and "characters" in cascaded and "->" in cascaded
+
+    written = ok("export", "--format", "fountain", "-o", str(tmp_path / "light.fountain"), env=env)
+    assert "wrote" in written
+    fountain = (tmp_path / "light.fountain").read_text(encoding="utf-8")
+    assert fountain.startswith("Title: The Light") and "# Beat 1" in fountain
+    ok("export", "--format", "pdf", env=env, cwd=tmp_path)  # default name from the title, in the current folder
+    assert (tmp_path / "the-light.pdf").read_bytes()[:4] == b"%PDF"
+
+    report = json.loads(ok("authorship", "--json", env=env))
+    assert sum(share["percent"] for share in report["shares"]) == pytest.approx(100.0)
+    assert "human-written" in ok("authorship", env=env)
+    assert "story 1: The Light" in ok("stories", env=env)
+
+
+def test_lock_undo_and_rewrite(tmp_path, env):
+    ok("new", "A keeper owes her life to a smuggler.", env=env)
+    ok("expand", "logline", "-n", "1", "--judge", "none", env=env)
+    ok("choose", "premise", "1", env=env)
+    ok("lock", "premise", env=env)
+    assert_one_line_error(run_punchup("write", "rewrite", "premise", "--span", "0:4", "-i", "x", env=env), "'premise' is locked")
+    ok("unlock", "premise", env=env)
+    rewritten = ok("rewrite", "premise", "--span", "0:4", "-i", "sharper", env=env)
+    assert rewritten.startswith("premise: span by fake/cli-writer (new text at 0:")
+    assert "1 versions" not in ok("show", "premise", env=env)
+    undone = ok("undo", "premise", env=env)
+    assert undone.startswith("premise: fresh")
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (("choose", "villain", "1"), "unknown node 'villain'"),
+        (("choose", "premise", "9"), "'premise' has no alternative 9"),
+        (("choose", "scene-4", "1"), "no node 'scene-4'"),
+        (("rewrite", "premise", "--span", "5-9", "-i", "x"), "is not START:END"),
+        (("rewrite", "premise", "--span", "0:99999", "-i", "x"), "is not inside the text"),
+        (("rewrite", "premise", "-i", "x"), "give exactly one of --span"),
+        (("edit", "logline", "--file", "missing.txt"), "file not found"),
+        (("show", "--story", "42"), "no story 42"),
+        (("export", "--format", "md"), "screenplay exports as fountain or pdf or fdx"),
+        (("expand", "beats"), "choose or write 'characters' before expanding 'beats'"),
+        (("undo", "characters"), "no node 'characters'"),
+        (("new", "x", "--pack", "comedy"), "the studio writes screenplays"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(env, args, fragment):
+    ok("new", "A keeper owes her life to a smuggler.", env=env)
+    ok("expand", "logline", "-n", "1", "--judge", "none", env=env)
+    ok("choose", "premise", "1", env=env)
+    assert_one_line_error(run_punchup("write", *args, env=env), fragment)
+
+
+def test_no_story_yet(env):
+    assert_one_line_error(run_punchup("write", "show", env=env), "no stories in this store yet")
+    assert "no stories yet" in ok("stories", env=env)
