@@ -1,12 +1,6 @@
 """bench, results, judge and packs through the real console script."""
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
@@ -84,38 +78,3 @@ def test_judge_files_and_pair(tmp_path):
     binary = tmp_path / "bin.txt"
     binary.write_bytes(b"\xff\xfe\x00binary")
     assert_one_line_error(run_punchup("judge", "--pack", "fiction", str(binary), "--store", store), "not UTF-8")
-
-
-def _bench_args(store: str) -> list[str]:
-    exe = str(Path(sys.executable).with_name("punchup"))
-    return [exe, "bench", "--writers", FAKE_WRITERS, "--judge", "fake/judge", "--packs", "fiction,comedy",
-            "--run", "kill", "--concurrency", "2", "--store", store]
-
-
-def test_sigkill_at_random_moments_then_resume_matches_an_uninterrupted_run(tmp_path):
-    env = {**os.environ, "PUNCHUP_FAKE_LATENCY": "0.02,0.1", "COLUMNS": "200"}
-    clean_store = str(tmp_path / "clean.db")
-    subprocess.run(_bench_args(clean_store), env=env, check=True, capture_output=True, timeout=300)
-    killed_store = str(tmp_path / "killed.db")
-    kills = 0
-    for delay in (0.8, 1.0, 1.2, 1.4, 1.6, 1.8, 2.0):  # after start-up (~0.6 s), inside the ~3 s of work
-        process = subprocess.Popen(_bench_args(killed_store), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            kills += 1
-        process.wait()
-    assert kills >= 3
-    subprocess.run(_bench_args(killed_store), env=env, check=True, capture_output=True, timeout=300)
-    clean = json.loads(run_punchup("results", "--run", "kill", "--json", "--store", clean_store).stdout)
-    resumed = json.loads(run_punchup("results", "--run", "kill", "--json", "--store", killed_store).stdout)
-    assert resumed["leaderboard"] == clean["leaderboard"]
-    assert resumed["criteria"] == clean["criteria"]
-    import sqlite3
-
-    db = sqlite3.connect(killed_store)
-    duplicated = db.execute("SELECT COUNT(*) FROM (SELECT key FROM calls WHERE error IS NULL GROUP BY key HAVING COUNT(*) > 1)").fetchone()[0]
-    assert duplicated == 0
-    ok_calls = db.execute("SELECT COUNT(*) FROM calls WHERE error IS NULL").fetchone()[0]
-    clean_calls = sqlite3.connect(clean_store).execute("SELECT COUNT(*) FROM calls WHERE error IS NULL").fetchone()[0]
-    assert ok_calls == clean_calls  # nothing lost, nothing made twice

@@ -19,7 +19,7 @@ from punchup.__about__ import __version__
 from punchup.briefs import writer_messages
 from punchup.errors import ModelError, PunchupError
 from punchup.hashing import content_key
-from punchup.judging.factory import build_judges
+from punchup.judging.factory import DEFAULT_JUDGE, build_judges
 from punchup.metrics import sample_diversity, text_metrics
 from punchup.models import CachedModel, CallStats, GenerateConfig, get_model
 from punchup.packs import Pack, load_packs
@@ -53,27 +53,23 @@ class BenchConfig(BaseModel):
 
     @classmethod
     def build(cls, run: str, writers: list[str] | None, judge: str | None, packs: str | None, preset: str,
-              samples: int | None, seed: int, pair_budget: int | None) -> "BenchConfig":
+              samples: int | None, seed: int, pair_budget: int | None, *, prompts: int | None = None,
+              max_tokens: int | None = None) -> "BenchConfig":
+        """Explicit flags win over the preset's defaults."""
         defaults = PRESETS[preset]
         return cls(
             run=run,
             writers=parse_writers(writers or QUICK_WRITERS),
-            judge=judge or "local/smollm2",
+            judge=judge or DEFAULT_JUDGE,
             packs=[p.strip() for p in (packs or QUICK_PACKS).split(",") if p.strip()],
             preset=preset,  # type: ignore[arg-type]
             samples=samples or defaults["samples"],
             seed=seed,
             pair_budget=pair_budget,
-            prompts_per_pack=defaults["prompts_per_pack"],
-            max_tokens=defaults["max_tokens"],
+            prompts_per_pack=prompts or defaults["prompts_per_pack"],
+            max_tokens=max_tokens or defaults["max_tokens"],
             personas=defaults["personas"],
         )
-
-
-@dataclass
-class Stage:
-    name: str
-    total: int
 
 
 @dataclass

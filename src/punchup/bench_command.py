@@ -12,33 +12,38 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from punchup.bench import Bench, BenchConfig
 from punchup.config import Settings
 from punchup.errors import PunchupError
+from punchup.judging.factory import judge_models
 from punchup.models.registry import get_model
 from punchup.present import print_summary
 from punchup.store import Store
 
 
-def resolve_config(store: Store, run_name: str | None, writers: tuple[str, ...], judge_id: str | None,
-                   pack_spec: str | None, preset: str, samples: int | None, seed: int, pair_budget: int | None) -> BenchConfig:
+def build_config(run: str, flags: dict[str, Any]) -> BenchConfig:
+    return BenchConfig.build(run, list(flags["writers"]) or None, flags["judge_id"], flags["pack_spec"], flags["preset"],
+                             flags["samples"], flags["seed"], flags["pair_budget"], prompts=flags["prompts"],
+                             max_tokens=flags["max_tokens"])
+
+
+def resolve_config(store: Store, run_name: str | None, flags: dict[str, Any]) -> BenchConfig:
     existing = store.get_run(run_name) if run_name else None
-    if existing and not (writers or judge_id or pack_spec or samples or pair_budget):
+    shaping = ("writers", "judge_id", "pack_spec", "samples", "pair_budget", "prompts", "max_tokens")
+    if existing and not any(flags[name] for name in shaping):
         return BenchConfig.model_validate(existing["config"])  # continue exactly as started
-    name = run_name or datetime.now().strftime("run-%Y%m%d-%H%M%S")
-    return BenchConfig.build(name, list(writers) or None, judge_id, pack_spec, preset, samples, seed, pair_budget)
+    return build_config(run_name or datetime.now().strftime("run-%Y%m%d-%H%M%S"), flags)
 
 
-def run_bench_command(settings: Settings, console: Console, *, writers: tuple[str, ...], judge_id: str | None,
-                      pack_spec: str | None, samples: int | None, preset: str, run_name: str | None, seed: int,
-                      pair_budget: int | None, concurrency: int, base_url: str | None, store: str) -> dict[str, Any]:
+def run_bench_command(settings: Settings, console: Console, *, run_name: str | None, concurrency: int,
+                      base_url: str | None, store: str, **flags: Any) -> dict[str, Any]:
     settings = settings.model_copy(update={"concurrency": concurrency})  # per endpoint, as for the bench itself
     # Validate writers, judge and packs before the store is opened, so bad input leaves no trace.
-    probe = BenchConfig.build("probe", list(writers) or None, judge_id, pack_spec, preset, samples, seed, pair_budget)
-    for model_id in {w.model for w in probe.writers} | {probe.judge}:
+    probe = build_config("probe", flags)
+    for model_id in {w.model for w in probe.writers} | set(judge_models(probe.judge)):
         get_model(model_id, **settings.model_options(model_id, base_url))
     from punchup.packs import load_packs
 
     load_packs(",".join(probe.packs))
     opened = Store(store)
-    config = resolve_config(opened, run_name, writers, judge_id, pack_spec, preset, samples, seed, pair_budget)
+    config = resolve_config(opened, run_name, flags)
 
     with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False) as progress:

@@ -12,17 +12,18 @@ from rich.table import Table
 
 from punchup.calibrate import CalibrationReport, Split, calibrate, load_pairs
 from punchup.config import Settings
-from punchup.judging.factory import build_judges, judge_models
+from punchup.judging.factory import DEFAULT_JUDGE, build_judges, judge_models, panel_members
+from punchup.judging.heuristic import HEURISTIC_JUDGE, fit_statement
 from punchup.models import CachedModel, get_model
 from punchup.store import Store
 
 
 def run_calibrate(settings: Settings, console: Console, judge_spec: str | None, data_paths: list[Path], store: str,
                   base_url: str | None, as_json: bool) -> CalibrationReport:
-    judge_spec = judge_spec or settings.default_model
+    judge_spec = judge_spec or DEFAULT_JUDGE
     load_pairs(data_paths)  # every file must parse before the store or a model is touched
-    for model_id in judge_models(judge_spec):
-        settings.model_options(model_id, base_url)  # a malformed model id fails here, before the store opens
+    for model_id in judge_models(judge_spec):  # an unknown model fails here, before the store opens
+        get_model(model_id, **settings.model_options(model_id, base_url))
     opened = Store(store)
     models: list[CachedModel] = []
 
@@ -50,6 +51,8 @@ def run_calibrate(settings: Settings, console: Console, judge_spec: str | None, 
         print(json.dumps(report.model_dump(mode="json"), ensure_ascii=False))
     else:
         print_report(console, report)
+        if HEURISTIC_JUDGE in panel_members(report.judge):
+            console.print(fit_statement(), markup=False, highlight=False)
         console.print(f"[dim]stored in {store} as calibration:{report.judge}[/dim]", highlight=False)
     return report
 
@@ -73,8 +76,9 @@ def print_report(console: Console, report: CalibrationReport) -> None:
     table.add_row("pairs", f"{report.judged} judged of {report.pairs}, {report.failed} failed")
     table.add_row("experts chose the longer text", _split(report.longer_preferred))
     table.add_row("experts chose the shorter text", _split(report.shorter_preferred))
-    table.add_row("judge picked the longer text", f"{_percent(report.judge_picked_longer)} of decided pairs "
-                  f"(experts: {_percent(report.experts_picked_longer)})")
+    picked = ("no decided pairs" if report.judge_picked_longer is None
+              else f"{_percent(report.judge_picked_longer)} of decided pairs")
+    table.add_row("judge picked the longer text", f"{picked} (experts: {_percent(report.experts_picked_longer)})")
     for source, split in report.by_source.items():
         table.add_row(f"source {source}", _split(split))
     table.add_row("wall time", f"{report.wall_time_s:.1f} s")

@@ -115,7 +115,7 @@ def packs_show(name: str) -> None:
 
 @cli.command()
 @click.option("--pack", "pack_name", required=True, help="Pack name or YAML file.")
-@click.option("--judge", "judge_id", default=None, help="Judge model (default: local/smollm2).")
+@click.option("--judge", "judge_id", default=None, help="Judge: a model, craft/heuristic (default), or a panel A+B.")
 @click.option("--prompt", "prompt_id", default=None, help="Which pack prompt the texts answer (default: the first).")
 @click.option("--pair", is_flag=True, help="Compare exactly two files (both orders) instead of scoring each.")
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON lines.")
@@ -133,13 +133,15 @@ def judge(pack_name: str, judge_id: str | None, prompt_id: str | None, pair: boo
 
 @cli.command()
 @click.option("--writers", "-w", multiple=True, help="Writer profiles: MODEL[@temp=1.1;craft;name=X], comma-separated, or a YAML file. Repeatable.")
-@click.option("--judge", "judge_id", default=None, help="Judge model (default: local/smollm2).")
+@click.option("--judge", "judge_id", default=None, help="Judge: a model, craft/heuristic (default), or a panel A+B.")
 @click.option("--packs", "pack_spec", default=None, help="Comma-separated pack names, files or folders.")
 @click.option("--samples", type=click.IntRange(1, 50), default=None, help="Samples per prompt (default: preset/pack).")
 @click.option("--preset", type=click.Choice(["quick", "full"]), default="quick", show_default=True)
 @click.option("--run", "run_name", default=None, help="Run name: continue or extend an earlier run.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--pair-budget", type=click.IntRange(1, None), default=None, help="Most pairwise judgments (sparse adaptive schedule).")
+@click.option("--prompts", type=click.IntRange(1, 1000), default=None, help="Prompts per pack (default: preset; quick = 3).")
+@click.option("--max-tokens", type=click.IntRange(16, 32768), default=None, help="Cap on writer tokens (default: preset/pack).")
 @click.option("--concurrency", type=click.IntRange(1, 1024), default=8, show_default=True)
 @base_url_option
 @store_option
@@ -172,6 +174,20 @@ def results(run_name: str | None, as_json: bool, as_csv: bool, store: str) -> No
 
 
 from punchup.studio.cli import write as _write_group; cli.add_command(_write_group)  # noqa: E402,E702
+
+
+@cli.command()
+@click.option("--judge", "judge_id", default=None, help="Judge to measure: a model, craft/heuristic (default), or a panel A+B.")
+@click.option("--data", "data_paths", multiple=True, required=True, type=click.Path(path_type=Path),
+              help="JSONL of human-labelled pairs (text_a, text_b, preferred); repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@base_url_option
+@store_option
+def calibrate(judge_id: str | None, data_paths: tuple[Path, ...], as_json: bool, base_url: str | None, store: str) -> None:
+    """Measure a judge against human preference pairs: accuracy with CI, order flips, length bias."""
+    from punchup.calibrate_command import run_calibrate
+
+    run_calibrate(Settings.from_env(), console, judge_id, list(data_paths), store, base_url, as_json)
 
 
 @cli.command()

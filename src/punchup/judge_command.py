@@ -11,7 +11,7 @@ from rich.console import Console
 from punchup.config import Settings
 from punchup.errors import PunchupError
 from punchup.judging.files import choose_prompt, judge_file_pair, judge_files, read_text
-from punchup.judging.factory import build_judges
+from punchup.judging.factory import DEFAULT_JUDGE, build_judges, judge_models
 from punchup.models import CachedModel, get_model
 from punchup.packs import load_pack
 from punchup.store import Store
@@ -25,7 +25,9 @@ def run_judge(settings: Settings, console: Console, *, pack_name: str, judge_id:
         raise PunchupError(f"--pair compares exactly two files; got {len(files)}")
     for path in files:
         read_text(path)  # every file must be readable before the store or a model is touched
-    judge_id = judge_id or settings.default_model
+    judge_id = judge_id or DEFAULT_JUDGE
+    for model_id in judge_models(judge_id):  # unknown models fail before the store is opened
+        get_model(model_id, **settings.model_options(model_id, base_url))
     opened = Store(store)
     models: list[CachedModel] = []
 

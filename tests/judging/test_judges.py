@@ -164,3 +164,14 @@ async def test_pairwise_failure_in_one_order_fails_the_judgment(store):
     model = judge_for("pair-fail", [pair_reply("A"), "nonsense", "still nonsense"], store)
     result = await PairwiseJudge(model, store).judge_pair(FICTION, FICTION.prompts[0], "p", "q")
     assert not result.ok and result.score_x is None and "nonsense" in result.raw
+
+
+async def test_persona_judgment_on_a_comedy_prompt_scores_love_only(store):
+    persona = COMEDY.personas[0]
+    prompt = next(p for p in COMEDY.prompts if p.alts)
+    model = judge_for("persona-comedy", ['{"rationale": "I would quote this.", "love": 9}'], store)
+    result = await RubricJudge(model, store).judge(COMEDY, prompt, "1. a joke\n2. another", persona)
+    assert result.ok and result.scores == {"love": 9} and result.overall == 9.0
+    assert result.alts == [] and result.persona == persona.id
+    schema = model.inner.calls[0][1].json_schema
+    assert set(schema["properties"]) == {"rationale", "love"}

@@ -44,7 +44,7 @@ def test_real_smollm2_report_renders_in_chromium(store, tmp_path, artifacts):
         expected_bars = sum(2 * bool(r["elo"]) + bool(r["rubric"]) for r in summary["leaderboard"])
         assert page.locator("#leaderboard-table svg.ci").count() == expected_bars
         assert page.inner_text("#judge-quality").count("local/smollm2") >= 1
-        assert "self-preference" in page.inner_text("#judge-quality")  # the judge also writes here
+        assert "writers using the judge's model: 2" in page.inner_text("#judge-quality")  # the judge also writes here
         assert page.locator("details.example article.card").count() == 2
         assert all(url.startswith("file://") for url in seen["requests"]), seen["requests"]
         assert not [m for m in seen["console"] if "Content Security Policy" in m], seen["console"]

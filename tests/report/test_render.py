@@ -66,6 +66,7 @@ async def test_judge_quality_and_comparability_fields(report, store):
         assert f'title="{hashed}"' in panel and hashed[:12] in panel
     assert panel.count("matches") == 3  # the pack files on disk are the ones the run used
     assert 'id="flip-warning"' not in report  # this judge never flips
+    assert "none detected" in panel  # no writer uses the judge's model
 
 
 async def test_negative_criteria_are_marked_and_inverted(report):
@@ -103,6 +104,7 @@ async def test_flip_warning_and_self_preference(store):
     assert re.search(r'id="flip-warning"[^>]*>Judge order-flip rate is 100%', html)
     assert "mostly ties" in html
     assert "self-preference risk: writer &#39;fake/judge&#39;" in html
+    assert "writers using the judge's model: 1" in html
 
 
 async def test_calibration_results_are_shown_and_malformed_ones_skipped(report, store):

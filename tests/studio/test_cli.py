@@ -80,6 +80,22 @@ def test_lock_undo_and_rewrite(tmp_path, env):
     assert "1 versions" not in ok("show", "premise", env=env)
     undone = ok("undo", "premise", env=env)
     assert undone.startswith("premise: fresh")
+    # Without --file, edit opens $EDITOR on the current text (here a sed that prefixes it).
+    edited = ok("edit", "premise", env={**env, "EDITOR": "sed -i -e '1s/^/By hand: /'"})
+    assert "By hand: " in edited
+    detail = json.loads(ok("show", "premise", "--json", env=env))
+    assert detail["node"]["text"].startswith("By hand: ") and detail["provenance"][0]["source"]["kind"] == "human"
+
+
+@pytest.fixture(scope="module")
+def story_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """One story with a chosen premise, shared by the bad-input cases (which must not change it)."""
+    folder = tmp_path_factory.mktemp("bad-input")
+    shared = {"PUNCHUP_STORE": str(folder / "studio.db"), "PUNCHUP_MODEL": "fake/cli-writer"}
+    ok("new", "A keeper owes her life to a smuggler.", env=shared)
+    ok("expand", "logline", "-n", "1", "--judge", "none", env=shared)
+    ok("choose", "premise", "1", env=shared)
+    return shared
 
 
 @pytest.mark.parametrize(
@@ -99,11 +115,8 @@ def test_lock_undo_and_rewrite(tmp_path, env):
         (("new", "x", "--pack", "comedy"), "the studio writes screenplays"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(env, args, fragment):
-    ok("new", "A keeper owes her life to a smuggler.", env=env)
-    ok("expand", "logline", "-n", "1", "--judge", "none", env=env)
-    ok("choose", "premise", "1", env=env)
-    assert_one_line_error(run_punchup("write", *args, env=env), fragment)
+def test_bad_input_is_one_line_and_exit_2(story_env, args, fragment):
+    assert_one_line_error(run_punchup("write", *args, env=story_env), fragment)
 
 
 def test_no_story_yet(env):

@@ -106,6 +106,7 @@ async def test_undo_walks_back_through_versions(studio, fakes):
     studio.edit("premise", "First draft of mine.")
     studio.edit("premise", "Second draft of mine.")
     assert studio.node("premise").node.versions == 3
+    assert [v.action for v in studio.history("premise")] == ["choose", "edit", "edit"]
     view = studio.undo("premise")
     assert view.text == "First draft of mine."
     assert studio.undo("premise").text == chosen
@@ -114,6 +115,9 @@ async def test_undo_walks_back_through_versions(studio, fakes):
     assert empty.text is None and empty.status == "empty"
     with pytest.raises(StudioError, match="nothing to undo"):
         studio.undo("premise")
+    assert [v.action for v in studio.history("logline")] == ["write"]
+    with pytest.raises(StudioError, match="logline's first version cannot be undone"):
+        studio.undo("logline")
 
 
 async def test_authorship_shares_and_edit_distance_on_known_strings(studio, fakes):

@@ -20,6 +20,8 @@ from punchup.packs import Pack, Persona, PromptSpec
 from punchup.store import Store
 
 BUILTIN_PREFIX = "craft/"
+# The judge used when none is named: deterministic, offline, and calibrated (see docs/calibration.md).
+DEFAULT_JUDGE = "craft/heuristic"
 BUILTIN_JUDGES = (HEURISTIC_JUDGE,)
 
 

@@ -69,6 +69,16 @@ class HeuristicWeights(BaseModel):
         return content_key(self.model_dump(exclude={"fit"}))[:16]
 
 
+def fit_statement() -> str:
+    """How well the shipped weights did when fitted, for calibrate output and the README."""
+    fit = load_weights().fit
+    low, high = fit.get("cv_interval", [None, None])
+    return (f"{HEURISTIC_JUDGE} weights were fitted on {', '.join(fit.get('data', []))} ({fit.get('pairs')} pairs): "
+            f"cross-validated accuracy {fit.get('cv_accuracy_mean_over_fold_seeds', 0):.0%} (nested grouped CV, mean over "
+            f"fold seeds; {fit.get('cv_accuracy', 0):.0%} at seed 0, 95% CI {low:.0%} to {high:.0%}); "
+            f"on that same data its accuracy is training accuracy ({fit.get('training_accuracy', 0):.0%}).")
+
+
 @lru_cache(maxsize=4)
 def load_weights(path: Path = WEIGHTS_PATH) -> HeuristicWeights:
     weights = HeuristicWeights.model_validate(json.loads(path.read_text(encoding="utf-8")))

@@ -51,7 +51,8 @@ def parse_reply(raw: str, schema: type[T]) -> tuple[T | None, str | None]:
         if not attempt or not attempt.strip():
             continue
         try:
-            return schema.model_validate(json.loads(attempt)), None
+            # strict=False: small models put raw newlines/tabs inside strings; that is not worth a failure
+            return schema.model_validate(json.loads(attempt, strict=False)), None
         except json.JSONDecodeError as exc:
             error = f"not JSON: {exc.msg} at char {exc.pos}"
         except ValidationError as exc:

@@ -109,8 +109,9 @@ class RubricJudge:
         if answer.value is not None:
             values = answer.value.model_dump()
             result.rationale = values.pop("rationale", "")
-            result.moves = {m: values.pop(f"move_{move_key(m)}") for m in prompt.moves}
-            result.alts = [values.pop(f"alt_{i}") for i in range(1, (prompt.alts or 0) + 1)]
+            if persona is None:  # a persona gives one "love" score, not the per-move/per-alt checks
+                result.moves = {m: values.pop(f"move_{move_key(m)}") for m in prompt.moves}
+                result.alts = [values.pop(f"alt_{i}") for i in range(1, (prompt.alts or 0) + 1)]
             result.scores = values
             result.overall = float(values["love"]) if persona else overall_score(pack, values)
         self.store.put_judgment(

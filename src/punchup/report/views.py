@@ -121,7 +121,7 @@ def crafts_view(data: ReportData) -> dict[str, Any]:
         for move in moves:
             correct, total = _fraction(camera[writer].get(move, "0/0"))
             cells.append(None if not total else {"correct": correct, "total": total,
-                                                  "bar": Markup(plots.share_bar(correct / total))})
+                                                  "bar": Markup(plots.share_bar(correct / total, width=40))})
         camera_rows.append({"writer": writer, "cells": cells})
     comedy = [{"writer": w, **summary["comedy"][w], "bar": Markup(plots.share_bar(summary["comedy"][w]["hit_rate"]))}
               for w in order if w in (summary.get("comedy") or {})]
@@ -185,45 +185,63 @@ def _verdict(score_x: float | None, flipped: bool, writer_a: str, writer_b: str)
     return writer_a if score_x > 0.5 else writer_b
 
 
-def _card(data: ReportData, key: str, generation: dict[str, Any], pack: PackInfo | None) -> dict[str, Any]:
+def _card(data: ReportData, key: str, generation: dict[str, Any], pack: PackInfo | None,
+          personas: list[dict[str, Any]]) -> dict[str, Any]:
     rubric = data.rubric.get(key) or {}
     raw_scores = rubric.get("scores") or {}
-    ordered = [c["id"] for c in _columns(pack, set(raw_scores))]
-    scores = [{"label": pack.criterion(c).name if pack else c, "negative": pack.criterion(c).negative if pack else None,
-               "score": raw_scores[c]} for c in ordered]
-    personas = [{"persona": pack.persona_names.get(str(r.get("persona")), r.get("persona")) if pack else r.get("persona"),
-                 "overall": r.get("overall"), "rationale": r.get("rationale", ""), "ok": r.get("ok")}
-                for k, r in sorted(data.personas.items()) if k.rsplit("/", 1)[0] == key]
+    scores = [{"label": c["name"], "negative": c["negative"], "score": raw_scores[c["id"]]} for c in _columns(pack, set(raw_scores))]
     text = str(generation.get("text") or "")
     return {"writer": generation.get("writer"), "ok": generation.get("ok"), "error": generation.get("error"),
             "text": text, "words": len(text.split()), "seed": generation.get("seed"), "rubric": rubric or None,
             "scores": scores, "moves": rubric.get("moves") or {}, "alts": rubric.get("alts") or [],
-            "personas": personas}
+            "personas": [{"persona": pack.persona_names.get(str(r.get("persona")), r.get("persona")) if pack else r.get("persona"),
+                          "overall": r.get("overall"), "rationale": r.get("rationale", ""), "ok": r.get("ok")} for r in personas]}
+
+
+def _pair(pair: dict[str, Any], pack: PackInfo | None) -> dict[str, Any]:
+    writer_a, writer_b = str(pair.get("writer_a")), str(pair.get("writer_b"))
+    return {
+        "writer_a": writer_a, "writer_b": writer_b, "ok": pair.get("ok"), "error": pair.get("error"),
+        "rationale": pair.get("rationale", ""), "flips": pair.get("flips", 0),
+        "injection": list(pair.get("injection_x") or []) + list(pair.get("injection_y") or []),
+        "criteria": [{"label": pack.pairwise_names.get(c, c) if pack else c,
+                      "verdict": _verdict(o.get("score_x"), bool(o.get("flipped")), writer_a, writer_b)}
+                     for c, o in (pair.get("outcomes") or {}).items()],
+    }
 
 
 def examples_view(data: ReportData) -> list[dict[str, Any]]:
+    """Prompts in the run's pack order and each pack's prompt order; writers in leaderboard order."""
     order = {w: i for i, w in enumerate(writer_order(data))}
     prompts: dict[tuple[str, str], dict[int, list[tuple[str, dict[str, Any]]]]] = defaultdict(lambda: defaultdict(list))
     for key, generation in data.generations.items():
         prompts[(str(generation.get("pack")), str(generation.get("prompt")))][int(generation.get("sample") or 0)].append((key, generation))
-    pairs_by_prompt: dict[tuple[str, str, int], list[dict[str, Any]]] = defaultdict(list)
+    pairs: dict[tuple[str, str, int], list[dict[str, Any]]] = defaultdict(list)
     for pair in data.pairs.values():
-        pairs_by_prompt[(str(pair.get("pack")), str(pair.get("prompt_id")), int(pair.get("sample") or 0))].append(pair)
+        pairs[(str(pair.get("pack")), str(pair.get("prompt_id")), int(pair.get("sample") or 0))].append(pair)
+    personas: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for key, result in sorted(data.personas.items()):
+        personas[key.rsplit("/", 1)[0]].append(result)
+
+    pack_rank = {name: i for i, name in enumerate(data.packs)}
+
+    def position(prompt: tuple[str, str]) -> tuple[int, int, str]:
+        pack = data.packs.get(prompt[0])
+        prompt_ids = list(pack.prompt_texts) if pack else []
+        return (pack_rank.get(prompt[0], len(pack_rank)),
+                prompt_ids.index(prompt[1]) if prompt[1] in prompt_ids else len(prompt_ids), "/".join(prompt))
+
     views = []
-    for (pack_name, prompt_id), samples in sorted(prompts.items()):
+    for pack_name, prompt_id in sorted(prompts, key=position):
         pack = data.packs.get(pack_name)
         sample_views = []
-        for sample, items in sorted(samples.items()):
+        for sample, items in sorted(prompts[(pack_name, prompt_id)].items()):
             items.sort(key=lambda item: order.get(item[1].get("writer"), len(order)))
-            pairs = [{
-                "writer_a": p.get("writer_a"), "writer_b": p.get("writer_b"), "ok": p.get("ok"), "error": p.get("error"),
-                "rationale": p.get("rationale", ""), "flips": p.get("flips", 0),
-                "injection": list(p.get("injection_x") or []) + list(p.get("injection_y") or []),
-                "criteria": [{"label": pack.pairwise_names.get(c, c) if pack else c,
-                              "verdict": _verdict(o.get("score_x"), bool(o.get("flipped")), str(p.get("writer_a")), str(p.get("writer_b")))}
-                             for c, o in (p.get("outcomes") or {}).items()],
-            } for p in pairs_by_prompt.get((pack_name, prompt_id, sample), [])]
-            sample_views.append({"sample": sample, "cards": [_card(data, k, g, pack) for k, g in items], "pairs": pairs})
+            sample_views.append({
+                "sample": sample,
+                "cards": [_card(data, key, generation, pack, personas.get(key, [])) for key, generation in items],
+                "pairs": [_pair(p, pack) for p in pairs.get((pack_name, prompt_id, sample), [])],
+            })
         views.append({"pack": pack_name, "prompt": prompt_id, "anchor": f"ex-{len(views)}",
                       "text": pack.prompt_texts.get(prompt_id) if pack else None, "samples": sample_views})
     return views

@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "Node": "punchup.studio.records",
     "NodeChange": "punchup.studio.records",
     "NodeDetail": "punchup.studio.records",
+    "NodeVersion": "punchup.studio.records",
     "NodeView": "punchup.studio.records",
     "RankedNode": "punchup.studio.records",
     "RewriteResult": "punchup.studio.records",
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from punchup.studio.export import ExportResult
     from punchup.studio.provenance import Source, Span
     from punchup.studio.records import (
-        Alternative, CascadeReport, ExpandResult, Node, NodeChange, NodeDetail, NodeView, RankedNode,
+        Alternative, CascadeReport, ExpandResult, Node, NodeChange, NodeDetail, NodeVersion, NodeView, RankedNode,
         RewriteResult, SkippedNode, Story, StoryView,
     )
     from punchup.studio.studio import Studio

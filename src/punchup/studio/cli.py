@@ -21,11 +21,9 @@ from punchup.studio.present import (
     story_tree,
 )
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engine, judges and exporters load inside commands: `punchup --help` stays quick
     from punchup.studio.studio import Studio
 
-# The studio's engine, judges and exporters are imported inside the commands,
-# so that `punchup --help` and every other command stay quick to start.
 T = TypeVar("T")
 
 NODE_HELP = """\
@@ -67,7 +65,7 @@ def judge_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def model_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     fn = click.option("--model", "-m", "model", default=None, help="Writer model provider/name (default: env PUNCHUP_MODEL or local/smollm2).")(fn)
-    fn = click.option("--seed", type=int, default=0, show_default=True, help="Seed of alternative 1; alternative i uses seed+i-1.")(fn)
+    fn = click.option("--seed", type=int, default=0, show_default=True, help="Base seed: draft i (from 0) of a run uses seed + i.")(fn)
     fn = click.option("--max-tokens", type=click.IntRange(16, 32768), default=None, help="Cap on generated tokens per call.")(fn)
     return base_url_option(fn)
 
@@ -141,7 +139,7 @@ A NODE that already has a chosen text expands into its next child kind:
 logline -> premise -> characters -> beats -> scenes (one scene node per
 numbered beat), scene-N -> script-N / prose-N. A node without a chosen text,
 a node not created yet, or any node with --more gets alternatives itself.
-Alternative i uses seed --seed + i - 1; re-running makes no model calls.
+Draft i (from 0) uses seed --seed + i; re-running makes no model calls.
 
 \b
 {NODE_HELP}""")

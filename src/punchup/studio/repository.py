@@ -154,7 +154,7 @@ class StoryRepository:
         previous = history[-2].state if len(history) > 1 else NodeState()
         self.store.execute("DELETE FROM story_node_versions WHERE id = :i", i=history[-1].id)
         self.store.execute(
-            f"""UPDATE story_nodes SET text = :text, provenance = :provenance, parent_hashes = :parent_hashes,
+            """UPDATE story_nodes SET text = :text, provenance = :provenance, parent_hashes = :parent_hashes,
                 chosen_alt = :chosen_alt, model = :model, revision = revision + 1, updated_at = :t WHERE id = :id""",
             id=node.id, t=_now(), **_state_columns(previous),
         )

@@ -32,6 +32,7 @@ from punchup.studio.records import (
     Node,
     NodeDetail,
     NodeState,
+    NodeVersion,
     NodeView,
     RewriteResult,
     Story,
@@ -235,8 +236,15 @@ class Studio:
     def undo(self, label: str, story_id: int | None = None) -> NodeView:
         story, _, _, node = self._node(label, story_id)
         self.editor.refuse_locked(node, "undo")
+        if node.kind == "logline" and len(self.repo.versions(node.id)) <= 1:
+            raise StudioError("the logline's first version cannot be undone: edit it instead")
         self.repo.undo(node)
         return self._fresh_view(story.id, node.label)
+
+    def history(self, label: str, story_id: int | None = None) -> list[NodeVersion]:
+        """A node's versions, oldest first (undo drops the last one)."""
+        _, _, _, node = self._node(label, story_id)
+        return self.repo.versions(node.id)
 
     # -- targeted rewrites --------------------------------------------------------------
     async def rewrite(self, label: str, start: int, end: int, instruction: str, *, story_id: int | None = None,
