@@ -21,7 +21,8 @@ from punchup.errors import ModelError, PunchupError
 from punchup.hashing import content_key
 from punchup.judging.factory import DEFAULT_JUDGE, build_judges
 from punchup.metrics import sample_diversity, text_metrics
-from punchup.models import CachedModel, CallStats, GenerateConfig, get_model
+from punchup.models import GenerateConfig
+from punchup.models.pool import ModelPool
 from punchup.packs import Pack, load_packs
 from punchup.ranking import schedule_pairs
 from punchup.store import Store
@@ -83,7 +84,6 @@ class BenchState:
     rubric: dict[str, dict[str, Any]] = field(default_factory=dict)
     personas: dict[str, dict[str, Any]] = field(default_factory=dict)
     pairs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    stats: dict[str, CallStats] = field(default_factory=dict)
 
 
 ProgressHook = Callable[[str, int], None]  # (stage, total) starts a stage; (stage, -1) advances it
@@ -105,19 +105,12 @@ class Bench:
         self.store = store
         self.progress = progress or (lambda stage, n: None)
         self.limit = asyncio.Semaphore(concurrency)
-        self._model_options = model_options or (lambda model_id: {})
-        self._models: dict[str, CachedModel] = {}
+        self.models = ModelPool(store, model_options)
         packs = load_packs(",".join(config.packs))
         if config.prompts_per_pack:
             packs = [p.model_copy(update={"prompts": p.prompts[: config.prompts_per_pack]}) for p in packs]
         self.state = BenchState(packs=packs)
-        self.judges = build_judges(config.judge, store, self.model)
-
-    def model(self, model_id: str) -> CachedModel:
-        if model_id not in self._models:
-            stats = self.state.stats.setdefault(model_id, CallStats())
-            self._models[model_id] = CachedModel(get_model(model_id, **self._model_options(model_id)), self.store, stats)
-        return self._models[model_id]
+        self.judges = build_judges(config.judge, store, self.models)
 
     async def _each(self, stage: str, items: list[T], work: Callable[[T], Awaitable[None]]) -> None:
         self.progress(stage, len(items))
@@ -154,7 +147,7 @@ class Bench:
             record: dict[str, Any] = {"pack": pack.name, "prompt": prompt.id, "writer": writer.name,
                                       "model": writer.model, "sample": sample, "seed": config.seed}
             try:
-                generation = await self.model(writer.model).generate(writer_messages(writer, pack, prompt), config, sample_index=sample)
+                generation = await self.models(writer.model).generate(writer_messages(writer, pack, prompt), config, sample_index=sample)
                 record.update(ok=True, text=generation.text, tokens=generation.completion_tokens, finish=generation.finish_reason)
             except ModelError as exc:
                 record.update(ok=False, text="", tokens=0, error=str(exc))
@@ -262,15 +255,14 @@ class Bench:
                 await self.judge_pairs()
             self.progress("rank", 1)
             with _timed(timings, "rank"):
-                summary = summarize(self.config, self.state, __version__, self.judges.models)
+                summary = summarize(self.config, self.state, __version__, self.judges.models, self.models.stats)
             summary["timings_s"] = {stage: round(seconds, 3) for stage, seconds in timings.items()}
-            summary["faults"] = {m: model.fault_counts() for m, model in self._models.items() if model.fault_counts()}
+            summary["faults"] = self.models.fault_counts()
             self.store.put_run_item(self.config.run, "summary", "summary", summary)
             self.progress("rank", -1)
             return summary
         finally:
-            for model in self._models.values():
-                await model.aclose()
+            await self.models.aclose()
 
 
 @contextmanager

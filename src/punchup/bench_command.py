@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -13,8 +14,9 @@ from punchup.bench import Bench, BenchConfig
 from punchup.config import Settings
 from punchup.errors import PunchupError
 from punchup.judging.factory import judge_models
-from punchup.models.registry import get_model
+from punchup.models.pool import check_models
 from punchup.present import print_summary
+from punchup.report import default_report_path, write_report
 from punchup.store import Store
 
 
@@ -33,12 +35,12 @@ def resolve_config(store: Store, run_name: str | None, flags: dict[str, Any]) ->
 
 
 def run_bench_command(settings: Settings, console: Console, *, run_name: str | None, concurrency: int,
-                      base_url: str | None, store: str, **flags: Any) -> dict[str, Any]:
+                      base_url: str | None, store: str, report_path: Path | None = None, **flags: Any) -> dict[str, Any]:
     settings = settings.model_copy(update={"concurrency": concurrency})  # per endpoint, as for the bench itself
     # Validate writers, judge and packs before the store is opened, so bad input leaves no trace.
     probe = build_config("probe", flags)
-    for model_id in {w.model for w in probe.writers} | set(judge_models(probe.judge)):
-        get_model(model_id, **settings.model_options(model_id, base_url))
+    check_models({w.model for w in probe.writers} | set(judge_models(probe.judge)),
+                 lambda model_id: settings.model_options(model_id, base_url))
     from punchup.packs import load_packs
 
     load_packs(",".join(probe.packs))
@@ -59,16 +61,23 @@ def run_bench_command(settings: Settings, console: Console, *, run_name: str | N
                       concurrency=concurrency)
         summary = asyncio.run(bench.run())
     print_summary(console, summary)
+    report = write_report(opened, config.run, report_path or default_report_path(config.run))
+    console.print(f"report: {report}", highlight=False)
     console.print(f"[dim]run '{config.run}' stored in {store}; `punchup results --run {config.run}` prints it again[/dim]")
     return summary
 
 
-def load_summary(store_location: str, run_name: str | None) -> dict[str, Any]:
-    store = Store(store_location)
+def latest_run(store: Store, location: str) -> str:
     runs = store.runs()
     if not runs:
-        raise PunchupError(f"no runs in store {store_location}")
-    name = run_name or runs[0]["name"]
+        raise PunchupError(f"no runs in store {location}")
+    return runs[0]["name"]
+
+
+def load_summary(store_location: str, run_name: str | None) -> dict[str, Any]:
+    store = Store(store_location)
+    name = run_name or latest_run(store, store_location)
+    runs = store.runs()
     items = dict(store.run_items(name, "summary"))
     if "summary" not in items:
         known = ", ".join(r["name"] for r in runs[:10])

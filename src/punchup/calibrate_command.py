@@ -14,7 +14,7 @@ from punchup.calibrate import CalibrationReport, Split, calibrate, load_pairs
 from punchup.config import Settings
 from punchup.judging.factory import DEFAULT_JUDGE, build_judges, judge_models, panel_members
 from punchup.judging.heuristic import HEURISTIC_JUDGE, fit_statement
-from punchup.models import CachedModel, get_model
+from punchup.models.pool import ModelPool, check_models
 from punchup.store import Store
 
 
@@ -22,29 +22,22 @@ def run_calibrate(settings: Settings, console: Console, judge_spec: str | None, 
                   base_url: str | None, as_json: bool) -> CalibrationReport:
     judge_spec = judge_spec or DEFAULT_JUDGE
     load_pairs(data_paths)  # every file must parse before the store or a model is touched
-    for model_id in judge_models(judge_spec):  # an unknown model fails here, before the store opens
-        get_model(model_id, **settings.model_options(model_id, base_url))
-    opened = Store(store)
-    models: list[CachedModel] = []
-
-    def model_for(model_id: str) -> CachedModel:
-        models.append(CachedModel(get_model(model_id, **settings.model_options(model_id, base_url)), opened))
-        return models[-1]
-
-    judges = build_judges(judge_spec, opened, model_for)
+    options_for = lambda model_id: settings.model_options(model_id, base_url)  # noqa: E731
+    check_models(judge_models(judge_spec), options_for)  # an unknown model fails before the store opens
+    models = ModelPool(Store(store), options_for)
+    judges = build_judges(judge_spec, models.store, models)
 
     async def go() -> CalibrationReport:
         try:
             if as_json:
-                return await calibrate(judges, data_paths, opened)
+                return await calibrate(judges, data_paths, models.store)
             columns = (TextColumn("judging pairs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
             with Progress(*columns, console=console, transient=True) as progress:
                 task = progress.add_task("pairs", total=None)
-                return await calibrate(judges, data_paths, opened,
+                return await calibrate(judges, data_paths, models.store,
                                        progress=lambda done, total: progress.update(task, completed=done, total=total))
         finally:
-            for model in models:
-                await model.aclose()
+            await models.aclose()
 
     report = asyncio.run(go())
     if as_json:

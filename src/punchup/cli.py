@@ -143,6 +143,7 @@ def judge(pack_name: str, judge_id: str | None, prompt_id: str | None, pair: boo
 @click.option("--prompts", type=click.IntRange(1, 1000), default=None, help="Prompts per pack (default: preset; quick = 3).")
 @click.option("--max-tokens", type=click.IntRange(16, 32768), default=None, help="Cap on writer tokens (default: preset/pack).")
 @click.option("--concurrency", type=click.IntRange(1, 1024), default=8, show_default=True)
+@click.option("--report", "report_path", type=click.Path(path_type=Path), default=None, help="Where to write the HTML report (default: report-RUN.html).")
 @base_url_option
 @store_option
 def bench(**kwargs: Any) -> None:
@@ -174,6 +175,34 @@ def results(run_name: str | None, as_json: bool, as_csv: bool, store: str) -> No
 
 
 from punchup.studio.cli import write as _write_group; cli.add_command(_write_group)  # noqa: E402,E702
+
+
+@cli.command()
+@click.option("--run", "run_name", default=None, help="Run name (default: the latest run).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="HTML file (default: report-RUN.html).")
+@store_option
+def report(run_name: str | None, output: Path | None, store: str) -> None:
+    """Write one self-contained HTML report for a run (opens offline, prints cleanly)."""
+    from punchup.bench_command import latest_run
+    from punchup.report import default_report_path, write_report
+    from punchup.store import Store
+
+    opened = Store(store)
+    run = run_name or latest_run(opened, store)
+    path = write_report(opened, run, output or default_report_path(run))
+    click.echo(f"report written to {path}")
+
+
+@cli.command()
+@click.argument("run_a")
+@click.argument("run_b")
+@store_option
+def compare(run_a: str, run_b: str, store: str) -> None:
+    """Which rankings changed beyond their CIs between two comparable runs."""
+    from punchup.report import compare_runs, format_comparison
+    from punchup.store import Store
+
+    click.echo(format_comparison(compare_runs(Store(store), run_a, run_b)))
 
 
 @cli.command()

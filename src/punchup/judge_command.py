@@ -12,7 +12,7 @@ from punchup.config import Settings
 from punchup.errors import PunchupError
 from punchup.judging.files import choose_prompt, judge_file_pair, judge_files, read_text
 from punchup.judging.factory import DEFAULT_JUDGE, build_judges, judge_models
-from punchup.models import CachedModel, get_model
+from punchup.models.pool import ModelPool, check_models
 from punchup.packs import load_pack
 from punchup.store import Store
 
@@ -26,16 +26,10 @@ def run_judge(settings: Settings, console: Console, *, pack_name: str, judge_id:
     for path in files:
         read_text(path)  # every file must be readable before the store or a model is touched
     judge_id = judge_id or DEFAULT_JUDGE
-    for model_id in judge_models(judge_id):  # unknown models fail before the store is opened
-        get_model(model_id, **settings.model_options(model_id, base_url))
-    opened = Store(store)
-    models: list[CachedModel] = []
-
-    def model_for(model_id: str) -> CachedModel:
-        models.append(CachedModel(get_model(model_id, **settings.model_options(model_id, base_url)), opened))
-        return models[-1]
-
-    judges = build_judges(judge_id, opened, model_for)
+    options_for = lambda model_id: settings.model_options(model_id, base_url)  # noqa: E731
+    check_models(judge_models(judge_id), options_for)
+    models = ModelPool(Store(store), options_for)
+    judges = build_judges(judge_id, models.store, models)
 
     async def go() -> None:
         try:
@@ -70,7 +64,6 @@ def run_judge(settings: Settings, console: Console, *, pack_name: str, judge_id:
                 if result.injection:
                     console.print(f"  [yellow]injection flagged[/]: {'; '.join(result.injection)}", highlight=False)
         finally:
-            for model in models:
-                await model.aclose()
+            await models.aclose()
 
     asyncio.run(go())

@@ -185,7 +185,8 @@ def judge_quality(config: "BenchConfig", state: "BenchState", judge_models: list
     }
 
 
-def summarize(config: "BenchConfig", state: "BenchState", version: str, judge_models: list[str]) -> dict[str, Any]:
+def summarize(config: "BenchConfig", state: "BenchState", version: str, judge_models: list[str],
+              call_stats: dict[str, Any]) -> dict[str, Any]:
     from punchup.judging.ask import JUDGE_CONFIG
     from punchup.metrics import SLOP_LIST_VERSION
 
@@ -203,5 +204,5 @@ def summarize(config: "BenchConfig", state: "BenchState", version: str, judge_mo
         "refusal": refusal_calibration(state),
         "personas": persona_love(state),
         "judge_quality": judge_quality(config, state, judge_models),
-        "calls": {m: vars(s) for m, s in state.stats.items()},
+        "calls": {m: dict(vars(s)) for m, s in call_stats.items()},  # a snapshot, not the live counters
     }

@@ -75,7 +75,7 @@ async def test_rerun_makes_zero_model_calls_and_gives_the_same_ranking(store):
     assert sum(len(m.calls) for m in _fakes()) == 0
     assert calls_before > 0
     assert second["leaderboard"] == first["leaderboard"]
-    assert all(stats.made == 0 for stats in bench.state.stats.values())
+    assert all(stats.made == 0 for stats in bench.models.stats.values())
 
 
 async def test_extending_a_run_with_a_new_writer_only_calls_for_the_new_work(store):

@@ -94,7 +94,8 @@ class FaultServer:
                 fmt = body.get("response_format") or {}
                 schema = fmt.get("schema") or (fmt.get("json_schema") or {}).get("schema")
                 rng = random.Random(f"{seed}{body.get('seed')}")
-                text = json.dumps(fill_schema(schema, rng)) if schema else f"A scene in plain words, seed {body.get('seed')}."
+                text = (json.dumps(fill_schema(schema, rng)) if schema
+                        else f"A scene by {body.get('model')} in plain words, seed {body.get('seed')}.")
                 self._send(200, completion(text))
 
             def _send(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:

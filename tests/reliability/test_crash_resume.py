@@ -81,29 +81,28 @@ def test_twenty_sigkills_with_fake_models(tmp_path):
 
 @pytest.mark.real
 def test_sigkill_mid_run_with_the_real_model(tmp_path):
-    extra = ("--writers", "local/smollm2,local/smollm2@temp=1.2;name=hot", "--judge", "local/smollm2",
-             "--packs", "fiction", "--prompts", "2", "--max-tokens", "48")
+    # The real model writes; the built-in judge keeps the test about resuming, not about judge speed.
+    extra = ("--writers", "local/smollm2,local/smollm2@temp=1.2;name=hot", "--judge", "craft/heuristic",
+             "--packs", "fiction,poetry", "--prompts", "2", "--max-tokens", "64")
     clean = str(tmp_path / "clean.db")
     subprocess.run(bench_args(clean, "real", *extra), check=True, capture_output=True, timeout=600)
+    total = len(run_items(clean, "generation"))
     killed = str(tmp_path / "killed.db")
     process = subprocess.Popen(bench_args(killed, "real", *extra), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and not Path(killed).exists():
-        time.sleep(0.1)
-    # kill once the judge stage has started: some work finished, some not
     while time.monotonic() < deadline and process.poll() is None:
-        if Path(killed).exists() and run_items(killed, "generation") and len(run_items(killed, "rubric")) >= 1:
-            break
-        time.sleep(0.2)
+        if Path(killed).exists() and len(run_items(killed, "generation")) >= 2:
+            break  # some generations finished, others not yet
+        time.sleep(0.05)
     assert process.poll() is None, "the run finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
     partial = successful_calls(killed)
-    assert 0 < len(partial) < len(successful_calls(clean))
+    assert 0 < len(partial) < total
     subprocess.run(bench_args(killed, "real", *extra), check=True, capture_output=True, timeout=600)
     resumed = successful_calls(killed)
     assert all(resumed[key] == text for key, text in partial.items())  # nothing recorded was redone or changed
-    assert resumed == successful_calls(clean)  # seeded and temperature-0 judge: byte-identical work
+    assert resumed == successful_calls(clean)  # seeded sampling: byte-identical texts
     assert summary(killed, "real")["leaderboard"] == summary(clean, "real")["leaderboard"]
 
 

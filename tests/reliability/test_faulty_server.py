@@ -20,7 +20,8 @@ async def test_bench_at_30_percent_faults_completes_and_accounts_for_every_call(
         assert record["ok"] or "gave up after" in record["error"]
     recorded_failures = store.count("calls", "error IS NOT NULL")
     stats = summary["calls"]
-    assert sum(s["failed"] for s in stats.values()) == recorded_failures
+    per_model = {m: (s["failed"], store.count("calls", "error IS NOT NULL AND model = :m", m=m)) for m, s in stats.items()}
+    assert sum(s["failed"] for s in stats.values()) == recorded_failures, per_model
     assert sum(s["made"] for s in stats.values()) == store.count("calls", "error IS NULL")
     # the summary counts the faults the provider retried through, by kind
     counted = sum(sum(kinds.values()) for kinds in summary["faults"].values())
