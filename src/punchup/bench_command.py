@@ -76,7 +76,8 @@ def latest_run(store: Store, location: str) -> str:
 
 def load_summary(store_location: str, run_name: str | None) -> dict[str, Any]:
     store = Store(store_location)
-    name = run_name or latest_run(store, store_location)
+    latest = latest_run(store, store_location)  # also: a store with no runs at all says so
+    name = run_name or latest
     runs = store.runs()
     items = dict(store.run_items(name, "summary"))
     if "summary" not in items:

@@ -237,6 +237,8 @@ def doctor(store: str) -> None:
     if not report.healthy:
         raise click.exceptions.Exit(1)
 
+from punchup.studio.web.command import studio as _studio_command; cli.add_command(_studio_command)  # noqa: E402,E702
+
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user mistakes become one line on stderr and exit code 2."""

@@ -13,6 +13,7 @@ from punchup.config import Settings
 from punchup.errors import PunchupError
 from punchup.models import CachedModel, CallStats, GenerateConfig, Generation, Message, get_model
 from punchup.store import Store
+from punchup.textfiles import read_user_text
 
 
 async def generate_samples(
@@ -35,26 +36,12 @@ async def generate_samples(
     return list(await asyncio.gather(*(one(i) for i in range(n))))
 
 
-MAX_PROMPT_BYTES = 1_000_000  # far beyond any context window; larger files are a mistake
-
-
 def read_prompt(prompt: str | None, prompt_file: Path | None) -> str:
     if (prompt is None) == (prompt_file is None):
         raise PunchupError("give exactly one of --prompt TEXT or --file FILE")
     if prompt_file is None:
         return prompt or ""
-    try:
-        if prompt_file.stat().st_size > MAX_PROMPT_BYTES:
-            raise PunchupError(f"prompt file {prompt_file} is larger than {MAX_PROMPT_BYTES // 1000} kB")
-        return prompt_file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PunchupError(f"prompt file not found: {prompt_file}") from None
-    except UnicodeDecodeError:
-        raise PunchupError(f"prompt file {prompt_file} is not UTF-8 text") from None
-    except IsADirectoryError:
-        raise PunchupError(f"prompt file {prompt_file} is a folder") from None
-    except OSError as exc:
-        raise PunchupError(f"cannot read prompt file {prompt_file}: {exc.strerror}") from None
+    return read_user_text(prompt_file, "prompt file", allow_empty=True)
 
 
 def run_generate(

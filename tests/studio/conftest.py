@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -111,6 +111,3 @@ def kinds_called(model: FakeModel, since: int = 0) -> list[str]:
         kind = next((k for marker, k in markers.items() if marker in prompt), "other")
         called.append(f"{kind}-{beat_number(prompt)}" if kind in ("scene", "script") else kind)
     return called
-
-
-Responder = Callable[[list[Message], GenerateConfig], str]

@@ -4,30 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from punchup.errors import PunchupError
 from punchup.judging.factory import PairJudging, RubricJudging
 from punchup.judging.records import PairResult, RubricResult
 from punchup.packs import Pack, PromptSpec
-
-MAX_TEXT_BYTES = 1_000_000
-
+from punchup.textfiles import read_user_text
 
 def read_text(path: Path) -> str:
-    try:
-        if path.stat().st_size > MAX_TEXT_BYTES:
-            raise PunchupError(f"{path}: larger than {MAX_TEXT_BYTES // 1000} kB; judge excerpts instead")
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PunchupError(f"file not found: {path}") from None
-    except UnicodeDecodeError:
-        raise PunchupError(f"{path}: not UTF-8 text") from None
-    except IsADirectoryError:
-        raise PunchupError(f"{path}: is a folder, not a text file") from None
-    except OSError as exc:
-        raise PunchupError(f"{path}: cannot read: {exc.strerror}") from None
-    if not text.strip():
-        raise PunchupError(f"{path}: file is empty")
-    return text
+    return read_user_text(path, "text file")
 
 
 def choose_prompt(pack: Pack, prompt_id: str | None) -> PromptSpec:

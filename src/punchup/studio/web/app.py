@@ -1,0 +1,225 @@
+"""The studio's routes. Each one parses a request, calls one or two Studio methods and renders a template.
+
+Forms arrive url-encoded and are parsed here (no python-multipart dependency).
+Mutating actions answer with the whole workspace fragment (tree, node panel,
+authorship), so what the writer sees always comes from the engine's current state.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, AsyncIterator
+from urllib.parse import parse_qs
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader
+
+from punchup.errors import PunchupError
+from punchup.studio.export import PROSE_FORMATS, SCREENPLAY_FORMATS, write_export
+from punchup.studio.studio import Studio
+from punchup.studio.tree import SCENES_TARGET, leaf_kind
+from punchup.studio.web.tasks import Task, TaskRunner
+from punchup.studio.web.views import CONTENT_TYPES, content_disposition, score_text, span_diff
+
+HERE = Path(__file__).parent
+PACKS = ("screenplay", "fiction")
+MAX_ALTERNATIVES = 10
+
+
+def templates() -> Environment:
+    # autoescape=True for every template, whatever its extension: model text is untrusted input.
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters["score"] = score_text
+    return env
+
+
+def describe(error: BaseException) -> str:
+    return str(error) if isinstance(error, PunchupError) else f"{type(error).__name__}: {error}"
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    fields = parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True)
+    return {key: values[-1] for key, values in fields.items()}
+
+
+def int_field(form: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+    try:
+        value = int(form.get(name, "") or default)
+    except ValueError:
+        raise PunchupError(f"{name} must be a whole number") from None
+    if not low <= value <= high:
+        raise PunchupError(f"{name} must be between {low} and {high}")
+    return value
+
+
+def create_app(studio: Studio) -> FastAPI:
+    env = templates()
+    runner = TaskRunner()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        runner.close(studio.aclose)
+
+    app = FastAPI(title="punchup studio", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.state.studio, app.state.runner = studio, runner
+
+    def page(name: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+        return HTMLResponse(env.get_template(name).render(**context), status_code=status, headers=headers)
+
+    def formats_for(story_id: int) -> tuple[str, ...]:
+        story = studio.story(story_id)
+        return SCREENPLAY_FORMATS if leaf_kind(studio.pack(story)) == "script" else PROSE_FORMATS
+
+    def workspace_context(story_id: int, focus: str | None, **extra: Any) -> dict[str, Any]:
+        view = studio.show(story_id)
+        labels = [n.label for n in view.nodes]
+        if focus not in labels:
+            written = [n.label for n in view.nodes if n.text]
+            focus = written[-1] if written else (labels[0] if labels else None)
+        detail = studio.node(focus, story_id) if focus else None
+        return {"view": view, "story": view.story, "focus": focus, "detail": detail,
+                "authorship": studio.authorship(story_id), "formats": formats_for(story_id),
+                "stale": sum(n.status == "stale" for n in view.nodes), **extra}
+
+    def workspace(story_id: int, focus: str | None, **extra: Any) -> HTMLResponse:
+        return page("workspace.html", **workspace_context(story_id, focus, **extra))
+
+    @app.exception_handler(PunchupError)
+    async def refused(request: Request, error: PunchupError) -> HTMLResponse:
+        # 400 with an escaped message: the mini-htmx script shows it in the flash bar.
+        return page("error.html", status=400, message=str(error))
+
+    @app.get("/", response_class=HTMLResponse)
+    def index() -> HTMLResponse:
+        return page("index.html", stories=studio.stories(), packs=PACKS)
+
+    @app.post("/stories")
+    async def new_story(request: Request) -> Response:
+        form = await form_of(request)
+        if form.get("pack") not in PACKS:
+            raise PunchupError(f"pack must be one of {', '.join(PACKS)}")
+        story = studio.new(form.get("logline", ""), pack=form["pack"], title=form.get("title") or None)
+        return RedirectResponse(f"/stories/{story.id}", status_code=303)
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse)
+    def story_page(story_id: int, node: str | None = None) -> HTMLResponse:
+        return page("story.html", **workspace_context(story_id, node))
+
+    @app.get("/stories/{story_id}/workspace", response_class=HTMLResponse)
+    def workspace_fragment(story_id: int, node: str | None = None) -> HTMLResponse:
+        return workspace(story_id, node)
+
+    # -- model work in the background ------------------------------------------------
+    @app.post("/stories/{story_id}/nodes/{label}/expand", response_class=HTMLResponse)
+    async def expand(story_id: int, label: str, request: Request) -> HTMLResponse:
+        form = await form_of(request)
+        n = int_field(form, "n", 3, 1, MAX_ALTERNATIVES)
+        scenes = int_field(form, "scenes", 0, 0, 200) or None
+        more = form.get("more") == "on"
+        studio.node(label, story_id)  # a bad label fails now, not in the background
+        task = runner.start("expand", story_id, label, lambda: studio.expand(
+            label, story_id=story_id, n=n, more=more, max_scenes=scenes), describe)
+        return page("task.html", task=task)
+
+    @app.post("/stories/{story_id}/nodes/{label}/cascade", response_class=HTMLResponse)
+    async def cascade(story_id: int, label: str, request: Request) -> HTMLResponse:
+        form = await form_of(request)
+        studio.node(label, story_id)
+        task = runner.start("cascade", story_id, label, lambda: studio.cascade(
+            label, story_id=story_id, include_human=form.get("include_human") == "on"), describe)
+        return page("task.html", task=task, view=studio.show(story_id))
+
+    @app.get("/tasks/{task_id}", response_class=HTMLResponse)
+    def task_status(task_id: int) -> HTMLResponse:
+        task = runner.get(task_id)
+        if task is None:
+            raise PunchupError(f"no task {task_id} (the server may have restarted)")
+        if task.state == "running":
+            return page("task.html", task=task, view=studio.show(task.story_id) if task.kind == "cascade" else None)
+        # Finished: swap the whole workspace, focused on what the task produced.
+        return page("workspace.html", headers={"HX-Retarget": "#workspace"},
+                    **workspace_context(task.story_id, focus_after(task), finished=task))
+
+    def focus_after(task: Task) -> str:
+        if task.kind == "expand" and task.result is not None:
+            nodes = task.result.nodes
+            return nodes[0].label if task.result.target == SCENES_TARGET and nodes else task.result.target
+        return task.label
+
+    # -- the writer's decisions ------------------------------------------------------
+    @app.post("/stories/{story_id}/nodes/{label}/choose", response_class=HTMLResponse)
+    async def choose(story_id: int, label: str, request: Request) -> HTMLResponse:
+        form = await form_of(request)
+        view = studio.choose(label, int_field(form, "alt", 1, 1, 10_000), story_id)
+        return workspace(story_id, view.label)
+
+    @app.post("/stories/{story_id}/nodes/{label}/edit", response_class=HTMLResponse)
+    async def edit(story_id: int, label: str, request: Request) -> HTMLResponse:
+        form = await form_of(request)
+        # Browsers submit textarea line breaks as CRLF; the engine and the CLI keep LF.
+        view = studio.edit(label, form.get("text", "").replace("\r\n", "\n"), story_id)
+        return workspace(story_id, view.label)
+
+    @app.post("/stories/{story_id}/write", response_class=HTMLResponse)
+    async def write_own(story_id: int, request: Request) -> HTMLResponse:
+        form = await form_of(request)
+        view = studio.edit(form.get("label", ""), form.get("text", "").replace("\r\n", "\n"), story_id)
+        return workspace(story_id, view.label)
+
+    # -- targeted rewrites: the engine saves a rewrite at once, so "reject" is an undo -------------
+    @app.post("/stories/{story_id}/nodes/{label}/rewrite", response_class=HTMLResponse)
+    async def rewrite(story_id: int, label: str, request: Request) -> HTMLResponse:
+        form = await form_of(request)
+        old = studio.node(label, story_id).node.text or ""
+        start, end = int_field(form, "start", 0, 0, len(old)), int_field(form, "end", 0, 0, len(old))
+        if end <= start:
+            raise PunchupError("select the passage to rewrite first")
+        result = await runner.run(lambda: studio.rewrite(label, start, end, form.get("instruction", ""), story_id=story_id))
+        diff = span_diff(old, result.text, start, end, result.end)
+        return page("rewrite.html", story_id=story_id, result=result, diff=diff)
+
+    @app.post("/stories/{story_id}/nodes/{label}/rewrite/{decision}", response_class=HTMLResponse)
+    async def rewrite_decision(story_id: int, label: str, decision: str, request: Request) -> HTMLResponse:
+        form = await form_of(request)
+        current = studio.node(label, story_id).node
+        if decision == "reject":
+            # Undo only the very rewrite shown: if anything changed since, undoing would lose that instead.
+            if current.content_hash != form.get("hash"):
+                raise PunchupError(f"'{label}' changed after the rewrite; use undo from the node panel instead")
+            studio.undo(label, story_id)
+        elif decision != "accept":
+            raise PunchupError(f"unknown decision {decision}")
+        return workspace(story_id, current.label)
+
+    # -- export ---------------------------------------------------------------------------------
+    @app.get("/stories/{story_id}/export/{fmt}")
+    def export(story_id: int, fmt: str) -> Response:
+        story = studio.story(story_id)
+        if fmt not in formats_for(story_id):
+            raise PunchupError(f"this story exports as {', '.join(formats_for(story_id))}, not {fmt}")
+        text = studio.export_text(fmt, story_id)  # type: ignore[arg-type]
+        if fmt in ("fountain", "md"):
+            body = text.encode("utf-8")
+        else:
+            with tempfile.TemporaryDirectory() as folder:
+                target = Path(folder) / f"export.{fmt}"
+                write_export(fmt, text, target)  # type: ignore[arg-type]
+                body = target.read_bytes()
+        return Response(body, media_type=CONTENT_TYPES[fmt],
+                        headers={"Content-Disposition": content_disposition(story.title, fmt)})
+
+    # Registered last: this catch-all path would otherwise shadow /rewrite and the other verbs.
+    @app.post("/stories/{story_id}/nodes/{label}/{action}", response_class=HTMLResponse)
+    def simple_action(story_id: int, label: str, action: str) -> HTMLResponse:
+        actions = {"lock": studio.lock, "unlock": studio.unlock, "accept": studio.accept, "undo": studio.undo}
+        if action not in actions:
+            raise PunchupError(f"unknown action {action}")
+        return workspace(story_id, actions[action](label, story_id).label)
+
+    return app

@@ -1,0 +1,110 @@
+"""The studio in headless Chromium on the real embedded SmolLM2: a writer's session end to end, with screenshots.
+
+Structure is asserted (nodes, stale marks, downloads), never taste.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import uvicorn
+
+from punchup.studio import Studio
+from punchup.studio.web import create_app
+from tests.conftest import free_port
+from tests.report.helpers import chromium_page
+
+pytestmark = pytest.mark.real
+
+LOGLINE = "A lighthouse keeper must decide whether to report the smuggler who saved her life."
+MY_PREMISE = "Nell keeps the last manned lighthouse in Shetland and owes her life to Cal, the smuggler she is paid to report."
+GENERATION_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """The real app (the CLI's Studio.open path, local/smollm2) under uvicorn in a thread; stops at test end."""
+    studio = Studio.open(str(tmp_path / "studio.db"), writer="local/smollm2", max_tokens=48)
+    port = free_port()
+    config = uvicorn.Config(create_app(studio), host="127.0.0.1", port=port, log_level="warning")
+    uvicorn_server = uvicorn.Server(config)
+    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not uvicorn_server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the studio server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uvicorn_server.should_exit = True
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "the studio server did not stop"
+
+
+def node(page, label: str):
+    return page.locator(f'#tree li[data-label="{label}"]')
+
+
+def expand_and_choose(page, label: str, child: str, shots: Path | None = None) -> None:
+    page.locator("#expand-form input[name=n]").fill("2")
+    page.locator("#expand-form button").click()
+    page.locator(".progress .spinner").wait_for()  # the progress indicator while the model writes
+    if shots:
+        page.screenshot(path=str(shots / "studio-1-expanding.png"), full_page=True)
+    page.locator(f'#panel[data-label="{child}"]').wait_for(timeout=GENERATION_TIMEOUT_MS)
+    assert page.locator("#alternatives li.alt").count() == 2
+    if shots:
+        page.screenshot(path=str(shots / "studio-2-ranked.png"), full_page=True)
+    page.locator("#alternatives li.alt").first.locator("button.choose").click()
+    page.locator(f'#tree li[data-label="{child}"][data-status="fresh"]').wait_for()
+
+
+def test_a_writer_session_in_the_browser(server: str, artifacts: Path, tmp_path: Path):
+    started = time.monotonic()
+    with chromium_page() as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(server + "/")
+        page.locator("#new-story textarea[name=logline]").fill(LOGLINE)
+        page.locator("#new-story input[name=title]").fill("The Keeper")
+        page.locator("#new-story button").click()
+        node(page, "logline").wait_for()
+        assert page.title().startswith("The Keeper")
+
+        expand_and_choose(page, "logline", "premise", shots=artifacts)
+        assert "responsive" or page.locator("#tree").is_visible()
+        expand_and_choose(page, "premise", "characters")
+        assert {node(page, label).get_attribute("data-status") for label in ("logline", "premise", "characters")} == {"fresh"}
+
+        # The writer rewrites the premise: what was built on it goes stale, visibly.
+        node(page, "premise").locator("a").click()
+        page.locator('#panel[data-label="premise"]').wait_for()
+        page.locator("#edit-form textarea").fill(MY_PREMISE)
+        page.locator("#edit-form button").click()
+        stale = page.locator('#tree li[data-label="characters"][data-status="stale"]')
+        stale.wait_for()
+        assert "premise changed" in stale.inner_text()
+        assert page.locator("#stale-count").inner_text() == "1 stale"
+        page.screenshot(path=str(artifacts / "studio-3-stale.png"), full_page=True)
+
+        old_characters = node(page, "characters").locator(".excerpt").inner_text()
+        page.locator("#cascade-form button").click()
+        page.locator("#cascade-report").wait_for(timeout=GENERATION_TIMEOUT_MS)
+        assert node(page, "characters").get_attribute("data-status") == "fresh"
+        assert "1 regenerated (characters)" in page.locator("#cascade-report").inner_text()
+        assert node(page, "characters").locator(".excerpt").inner_text() != old_characters
+        page.screenshot(path=str(artifacts / "studio-4-cascaded.png"), full_page=True)
+
+        with page.expect_download() as download_info:
+            page.locator('#export a.download[href$="/export/fountain"]').click()
+        download = download_info.value
+        assert download.suggested_filename == "the-keeper.fountain"
+        saved = tmp_path / download.suggested_filename
+        download.save_as(saved)
+        assert "Keeper" in saved.read_text(encoding="utf-8") or "KEEPER" in saved.read_text(encoding="utf-8").upper()
+        assert "human" in page.locator("#authorship").inner_text()
+        assert errors == []
+    assert time.monotonic() - started < 180
