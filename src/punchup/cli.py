@@ -3,43 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
-from rich.console import Console
 
 from punchup.__about__ import __version__
+from punchup.cli_options import base_url_option, console, err_console, store_option
 from punchup.config import Settings
 from punchup.errors import PunchupError
 
 # click >= 8.2 raises this for a bare `punchup`; older versions print help themselves.
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
-
-# Piped output (CI logs, files) gets wide tables instead of rich's 80-column default.
-console = Console(width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 400)
-
-
-def store_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--store",
-        envvar="PUNCHUP_STORE",
-        default="punchup.db",
-        show_default=True,
-        help="Store file (SQLite) or database URL; env PUNCHUP_STORE.",
-    )(fn)
-
-
-def base_url_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--base-url",
-        envvar="PUNCHUP_OPENAI_BASE_URL",
-        default=None,
-        help="OpenAI-compatible server(s) for openai/ models, comma-separated for a pool.",
-    )(fn)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
