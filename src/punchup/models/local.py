@@ -9,6 +9,7 @@ thread so the event loop stays free for the store, progress bars and servers.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import importlib.util
 import os
 import threading
@@ -27,6 +28,16 @@ DEFAULT_CONTEXT = 4096
 _loaded: dict[str, Any] = {}  # at most one entry: path -> llama_cpp.Llama
 _load_lock = threading.Lock()
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="punchup-llama")
+
+
+def _release_models() -> None:
+    # Free the weights while the interpreter is intact: llama-cpp-python's __del__ fails noisily at shutdown.
+    for llm in _loaded.values():
+        llm.close()
+    _loaded.clear()
+
+
+atexit.register(_release_models)
 
 
 def smollm2_path() -> Path:
@@ -77,7 +88,7 @@ def _load(path: Path, n_ctx: int, n_threads: int) -> Any:
     with _load_lock:
         if key in _loaded:
             return _loaded[key]
-        _loaded.clear()  # one loaded model per process: release the previous weights
+        _release_models()  # one loaded model per process: release the previous weights
         try:
             llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, verbose=False, seed=0)
         except (ValueError, RuntimeError, OSError) as exc:

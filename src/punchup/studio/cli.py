@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, TypeVar
 
 import click
 
+from punchup.cli_options import base_url_option, store_option
 from punchup.errors import PunchupError
 from punchup.studio.defaults import NO_JUDGE
 from punchup.studio.present import (
@@ -35,25 +36,8 @@ another (list them with `punchup write stories`).
 """
 
 
-def store_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--store",
-        envvar="PUNCHUP_STORE",
-        default="punchup.db",
-        show_default=True,
-        help="Store file (SQLite) or database URL; env PUNCHUP_STORE.",
-    )(fn)
-
-
 def story_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--story", "story_id", type=int, default=None, help="Story id (default: the most recent).")(fn)
-
-
-def base_url_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--base-url", envvar="PUNCHUP_OPENAI_BASE_URL", default=None,
-        help="OpenAI-compatible server(s) for openai/ models, comma-separated for a pool.",
-    )(fn)
 
 
 def judge_option(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-# The judge that ranks alternatives when the writer names none. None means
-# "the model that wrote them"; switch to "craft/heuristic" once that judge lands.
-DEFAULT_JUDGE: str | None = None
+# The judge that ranks alternatives when the writer names none: the built-in, model-free
+# craft judge (fast and deterministic); None would mean "the model that wrote them".
+DEFAULT_JUDGE: str | None = "craft/heuristic"
 
 # Judge spec that skips ranking (alternatives keep their generation order).
 NO_JUDGE = "none"
