@@ -32,7 +32,8 @@ def run(args: list[str]) -> tuple[float, float]:
 def measure(extra: list[str] | None = None) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         store = str(Path(tmp) / "quick.db")
-        args = ["bench", "--preset", "quick", "--run", "perf", "--store", store, *(extra or [])]
+        args = ["bench", "--preset", "quick", "--run", "perf", "--store", store, "--report", str(Path(tmp) / "perf.html"),
+                *(extra or [])]
         first_s, first_rss = run(args)
         second_s, second_rss = run(args)
         summary = json.loads(subprocess.run([PUNCHUP, "results", "--run", "perf", "--json", "--store", store],

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Iterator
@@ -82,4 +83,6 @@ def run_punchup(*args: str, env: dict[str, str] | None = None, cwd: Path | None 
     """Run the real console script in a subprocess (exit codes and stderr exactly as a user sees them)."""
     full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
     exe = Path(sys.executable).with_name("punchup")
+    # A fresh folder by default, so files a command writes beside itself (reports) never land in the repo.
+    cwd = cwd or Path(tempfile.mkdtemp(prefix="punchup-cli-"))
     return subprocess.run([str(exe), *args], capture_output=True, text=True, env=full_env, cwd=cwd, timeout=timeout)

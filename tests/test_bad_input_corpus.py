@@ -103,7 +103,8 @@ def seeded_store(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("corpus")
     store = folder / "seeded.db"
     main_exit(["generate", "--model", "fake/seed", "-p", "seed the store", "-n", "2", "--store", str(store)])
-    main_exit(["bench", "--writers", "fake/a,fake/b", "--judge", "fake/j", "--packs", "poetry", "--run", "seeded", "--store", str(store)])
+    main_exit(["bench", "--writers", "fake/a,fake/b", "--judge", "fake/j", "--packs", "poetry", "--run", "seeded",
+               "--report", str(folder / "seeded.html"), "--store", str(store)])
     return store
 
 

@@ -78,3 +78,23 @@ def test_judge_files_and_pair(tmp_path):
     binary = tmp_path / "bin.txt"
     binary.write_bytes(b"\xff\xfe\x00binary")
     assert_one_line_error(run_punchup("judge", "--pack", "fiction", str(binary), "--store", store), "not UTF-8")
+
+
+def test_report_and_compare_commands(tmp_path):
+    store = str(tmp_path / "rc.db")
+    report = tmp_path / "out" / "r1.html"
+    report.parent.mkdir()
+    first = run_punchup("bench", "--writers", FAKE_WRITERS, "--judge", "fake/judge", "--packs", "poetry", "--run", "r1",
+                        "--report", str(report), "--store", store)
+    assert first.returncode == 0, first.stderr
+    assert report.is_file() and "<svg" in report.read_text()  # written automatically at the end of the bench
+    again = run_punchup("report", "--run", "r1", "-o", str(tmp_path / "again.html"), "--store", store)
+    assert again.returncode == 0 and (tmp_path / "again.html").read_text().count("fake/alpha") >= 1
+    run_punchup("bench", "--writers", FAKE_WRITERS, "--judge", "fake/judge", "--packs", "poetry", "--run", "r2",
+                "--report", str(tmp_path / "r2.html"), "--store", store)
+    same = run_punchup("compare", "r1", "r2", "--store", store)
+    assert same.returncode == 0, same.stderr
+    run_punchup("bench", "--writers", FAKE_WRITERS, "--judge", "fake/other", "--packs", "poetry", "--run", "r3",
+                "--report", str(tmp_path / "r3.html"), "--store", store)
+    assert_one_line_error(run_punchup("compare", "r1", "r3", "--store", store), "not comparable", "judge")
+    assert_one_line_error(run_punchup("report", "--run", "nope", "--store", store), "nope")

@@ -21,7 +21,8 @@ PUNCHUP = str(Path(sys.executable).with_name("punchup"))
 
 
 def bench_args(store: str, run: str, *extra: str) -> list[str]:
-    return [PUNCHUP, "bench", "--run", run, "--store", store, *extra]
+    report = str(Path(store).with_suffix(f".{run}.html"))  # beside the store, never in the repo
+    return [PUNCHUP, "bench", "--run", run, "--store", store, "--report", report, *extra]
 
 
 def successful_calls(store: str) -> dict[str, str]:
