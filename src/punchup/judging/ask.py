@@ -7,7 +7,7 @@ it as a failed judgment. There is no default score anywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, field_validator
 
@@ -15,9 +15,13 @@ from punchup.errors import ModelError
 from punchup.judging.parse import parse_reply
 from punchup.models import CachedModel, GenerateConfig, Message
 
+if TYPE_CHECKING:
+    from punchup.store import Store
+
 T = TypeVar("T", bound=BaseModel)
 
 JUDGE_CONFIG = GenerateConfig(temperature=0.0, top_p=1.0, max_tokens=400, seed=0)
+CALL_FAILED = "judge call failed"
 RETRY_SEED_OFFSET = 1_000_003  # a retry must be a different call, or the cache would replay the bad reply
 
 
@@ -64,13 +68,33 @@ async def ask_json(
         try:
             generation = await model.generate(messages, attempt_config)
         except ModelError as exc:
-            return Answer(None, "\n---\n".join(raws), f"judge call failed: {exc}", call_failed=True)
+            return Answer(None, "\n---\n".join(raws), f"{CALL_FAILED}: {exc}", call_failed=True)
         raws.append(generation.text)
         value, error_text = parse_reply(generation.text, schema)
         if value is not None:
             return Answer(value, generation.text, None)
         error = error_text or "unparseable reply"
     return Answer(None, "\n---\n".join(raws), f"unparseable after repair and retry: {error}")
+
+
+class ModelJudge:
+    """What the LLM judges share: a recorded model, the store, deterministic judge settings."""
+
+    def __init__(self, model: CachedModel, store: "Store", config: GenerateConfig = JUDGE_CONFIG):
+        self.model = model
+        self.store = store
+        self.config = config
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    def reusable(self, key: str) -> dict[str, Any] | None:
+        """A stored judgment's result, unless it failed only because the model was unreachable (worth retrying)."""
+        stored = self.store.get_judgment(key)
+        if stored is None or (stored["error"] or "").startswith(CALL_FAILED):
+            return None
+        return stored["result"]
 
 
 def enum_int(low: int, high: int) -> dict[str, Any]:

@@ -7,13 +7,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, create_model
 
 from punchup.hashing import content_key
-from punchup.judging.ask import JUDGE_CONFIG, RATIONALE_CHARS, Answer, JudgeReply, ask_json, bounded_string, enum_int
+from punchup.judging.ask import RATIONALE_CHARS, Answer, JudgeReply, ModelJudge, ask_json, bounded_string, enum_int
 from punchup.judging.injection import DATA_DECLARATION, detect_injection, wrap_candidate
 from punchup.judging.prompts import TEMPLATE_VERSION, render
 from punchup.judging.records import CriterionOutcome, PairResult
-from punchup.models import CachedModel, GenerateConfig, Message
+from punchup.models import Message
 from punchup.packs import Pack, PromptSpec
-from punchup.store import Store
 
 VERDICTS = ["A", "B", "tie"]
 
@@ -51,16 +50,7 @@ def combine_orders(pack: Pack, forward: dict[str, Any], backward: dict[str, Any]
     return outcomes
 
 
-class PairwiseJudge:
-    def __init__(self, model: CachedModel, store: Store, config: GenerateConfig = JUDGE_CONFIG):
-        self.model = model
-        self.store = store
-        self.config = config
-
-    @property
-    def name(self) -> str:
-        return self.model.name
-
+class PairwiseJudge(ModelJudge):
     def messages(self, pack: Pack, prompt: PromptSpec, text_a: str, text_b: str) -> list[Message]:
         body = render(
             "pairwise.j2",
@@ -95,9 +85,8 @@ class PairwiseJudge:
                 "template": TEMPLATE_VERSION,
             }
         )
-        stored = self.store.get_judgment(key)
-        if stored is not None and not (stored["error"] or "").startswith("judge call failed"):
-            return PairResult.model_validate({**stored["result"], "cached": True})
+        if (stored := self.reusable(key)) is not None:
+            return PairResult.model_validate({**stored, "cached": True})
 
         forward = await self._one_order(pack, prompt, text_x, text_y)
         backward = await self._one_order(pack, prompt, text_y, text_x)

@@ -7,13 +7,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, create_model
 
 from punchup.hashing import content_key
-from punchup.judging.ask import JUDGE_CONFIG, RATIONALE_CHARS, JudgeReply, ask_json, bounded_string, enum_int
+from punchup.judging.ask import RATIONALE_CHARS, JudgeReply, ModelJudge, ask_json, bounded_string, enum_int
 from punchup.judging.injection import DATA_DECLARATION, detect_injection, wrap_candidate
 from punchup.judging.prompts import TEMPLATE_VERSION, move_key, render
 from punchup.judging.records import RubricResult
-from punchup.models import CachedModel, GenerateConfig, Message
+from punchup.models import Message
 from punchup.packs import Pack, Persona, PromptSpec
-from punchup.store import Store
 
 MOVE_VERDICTS = ["correct", "incorrect", "missing"]
 
@@ -54,16 +53,7 @@ def overall_score(pack: Pack, scores: dict[str, int]) -> float | None:
     return total / weight if weight else None
 
 
-class RubricJudge:
-    def __init__(self, model: CachedModel, store: Store, config: GenerateConfig = JUDGE_CONFIG):
-        self.model = model
-        self.store = store
-        self.config = config
-
-    @property
-    def name(self) -> str:
-        return self.model.name
-
+class RubricJudge(ModelJudge):
     def messages(self, pack: Pack, prompt: PromptSpec, text: str, persona: Persona | None) -> list[Message]:
         body = render(
             "rubric.j2",
@@ -88,9 +78,8 @@ class RubricJudge:
                 "template": TEMPLATE_VERSION,
             }
         )
-        stored = self.store.get_judgment(key)
-        if stored is not None and not (stored["error"] or "").startswith("judge call failed"):
-            return RubricResult.model_validate({**stored["result"], "cached": True})
+        if (stored := self.reusable(key)) is not None:
+            return RubricResult.model_validate({**stored, "cached": True})
 
         fields = reply_fields(pack, prompt, persona)
         json_schema, reply_type = reply_schema(fields)

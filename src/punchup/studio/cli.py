@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, TypeVar
 import click
 
 from punchup.cli_options import base_url_option, store_option
+from punchup.textfiles import read_user_text
 from punchup.errors import PunchupError
 from punchup.studio.defaults import NO_JUDGE
 from punchup.studio.present import (
@@ -155,14 +156,7 @@ def choose(node: str, alternative: int, story_id: int | None, store: str) -> Non
 
 
 def _read_text_file(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PunchupError(f"file not found: {path}") from None
-    except UnicodeDecodeError:
-        raise PunchupError(f"{path} is not UTF-8 text") from None
-    except OSError as exc:
-        raise PunchupError(f"cannot read {path}: {exc.strerror}") from None
+    return read_user_text(path, "file", allow_empty=True)
 
 
 def _without_final_newline(text: str) -> str:
