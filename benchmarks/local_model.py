@@ -9,7 +9,9 @@ Targets (issue 2/8): punchup >= 80 tok/s and >= 0.9x raw, load < 2 s, 100 cached
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
+import json
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -19,7 +21,7 @@ MAX_TOKENS = 128
 ROUNDS = 3
 
 
-def _raw(queue: multiprocessing.Queue) -> None:
+def _raw(queue: _Printer) -> None:
     from llama_cpp import Llama
 
     from punchup.models.local import smollm2_path
@@ -36,7 +38,7 @@ def _raw(queue: multiprocessing.Queue) -> None:
     queue.put({"tok_s": tokens / elapsed})
 
 
-def _punchup(queue: multiprocessing.Queue, store_path: str) -> None:
+def _punchup(queue: _Printer, store_path: str) -> None:
     from punchup.models import CachedModel, GenerateConfig, Message, get_model
     from punchup.store import Store
 
@@ -66,21 +68,24 @@ def _punchup(queue: multiprocessing.Queue, store_path: str) -> None:
     queue.put(asyncio.run(go()))
 
 
-def _in_process(target, *args) -> dict[str, float]:
-    queue: multiprocessing.Queue = multiprocessing.Queue()
-    process = multiprocessing.Process(target=target, args=(queue, *args))
-    process.start()
-    result = queue.get(timeout=300)
-    process.join()
-    return result
+def _in_process(worker: str, *args: str) -> dict[str, float]:
+    """Run one measurement in a fresh interpreter (see the module docstring) and read its JSON line."""
+    done = subprocess.run([sys.executable, __file__, "--worker", worker, *args], capture_output=True, text=True,
+                          timeout=600, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+class _Printer:
+    def put(self, result: dict[str, float]) -> None:
+        print(json.dumps(result), flush=True)
 
 
 def measure() -> dict[str, float]:
     ours, raw = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for round_index in range(ROUNDS):
-            ours.append(_in_process(_punchup, str(Path(tmp) / f"round{round_index}.db")))
-            raw.append(_in_process(_raw))
+            ours.append(_in_process("punchup", str(Path(tmp) / f"round{round_index}.db")))
+            raw.append(_in_process("raw"))
     best = max(ours, key=lambda r: r["tok_s"])
     raw_best = max(r["tok_s"] for r in raw)
     return {**best, "load_s": min(r["load_s"] for r in ours), "raw_tok_s": raw_best, "ratio": best["tok_s"] / raw_best}
@@ -102,4 +107,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 2 and sys.argv[1] == "--worker":
+        _raw(_Printer()) if sys.argv[2] == "raw" else _punchup(_Printer(), sys.argv[3])
+    else:
+        main()

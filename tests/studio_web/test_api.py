@@ -60,7 +60,7 @@ def test_edit_marks_descendants_stale_and_cascade_regenerates_them(client, studi
     assert "premise changed" in html and "1 stale" in html
     assert studio.text("premise", story_id) == "Nell keeps a light\non a sinking rock."  # CRLF from the browser -> LF
     started = client.post(f"/stories/{story_id}/nodes/premise/cascade", data={})
-    assert started.status_code == 200 and 'data-state="running"' in started.text
+    assert started.status_code == 200 and 'hx-trigger="every 1s"' in started.text  # polls, however quick the fakes are
     done = wait_for_task(client, started.text)
     assert statuses(done) == {"logline": "fresh", "premise": "fresh", "characters": "fresh"}
     assert 'id="cascade-report"' in done and "1 regenerated (characters)" in done
@@ -158,3 +158,28 @@ def test_a_bad_label_is_a_clear_400(client):
     story_id = new_story(client)
     response = client.post(f"/stories/{story_id}/nodes/banana/expand", data={"n": "2"})
     assert response.status_code == 400 and 'class="error"' in response.text
+
+
+def test_a_story_started_in_the_cli_opens_in_the_browser_and_back(client, studio: Studio):
+    from click.testing import CliRunner
+
+    from punchup.cli import cli
+
+    path = studio.store.location  # the very file the app serves from
+    made = CliRunner().invoke(cli, ["write", "new", "A ferryman smuggles letters.", "--title", "Ferry", "--store", path])
+    assert made.exit_code == 0, made.output
+    story_id = studio.stories()[0].id
+    assert "Ferry" in client.get("/").text and "ferryman smuggles letters" in client.get(f"/stories/{story_id}").text
+    client.post(f"/stories/{story_id}/write", data={"label": "premise", "text": "Written in the browser."})
+    shown = CliRunner().invoke(cli, ["write", "show", "premise", "--store", path, "--story", str(story_id)])
+    assert shown.exit_code == 0 and "Written in the browser." in shown.output
+
+
+def test_posts_from_another_site_are_refused(client, studio: Studio):
+    story_id = new_story(client)
+    forged = client.post(f"/stories/{story_id}/write", data={"label": "premise", "text": "pwned"},
+                         headers={"Origin": "https://evil.example"})
+    assert forged.status_code == 403 and studio.text("premise", story_id) is None
+    same = client.post(f"/stories/{story_id}/write", data={"label": "premise", "text": "mine"},
+                       headers={"Origin": "http://testserver"})
+    assert same.status_code == 200 and studio.text("premise", story_id) == "mine"

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.real
 
 LOGLINE = "A lighthouse keeper must decide whether to report the smuggler who saved her life."
 MY_PREMISE = "Nell keeps the last manned lighthouse in Shetland and owes her life to Cal, the smuggler she is paid to report."
-GENERATION_TIMEOUT_MS = 120_000
+# Generous: about 60 s for the whole test on an idle 2-core machine, much more when other jobs share the CPU.
+GENERATION_TIMEOUT_MS = 240_000
 
 
 @pytest.fixture
@@ -110,4 +111,4 @@ def test_a_writer_session_in_the_browser(server: str, artifacts: Path, tmp_path:
         assert "Keeper" in saved.read_text(encoding="utf-8") or "KEEPER" in saved.read_text(encoding="utf-8").upper()
         assert "human" in page.locator("#authorship").inner_text()
         assert errors == []
-    assert time.monotonic() - started < 180
+    assert time.monotonic() - started < 420

@@ -10,7 +10,6 @@ import click
 
 from punchup.cli_options import base_url_option, store_option
 from punchup.textfiles import read_user_text
-from punchup.errors import PunchupError
 from punchup.studio.defaults import NO_JUDGE
 from punchup.studio.present import (
     authorship_text,

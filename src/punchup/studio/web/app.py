@@ -11,7 +11,7 @@ import tempfile
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -89,6 +89,15 @@ def create_app(studio: Studio) -> FastAPI:
 
     def workspace(story_id: int, focus: str | None, **extra: Any) -> HTMLResponse:
         return page("workspace.html", **workspace_context(story_id, focus, **extra))
+
+    @app.middleware("http")
+    async def same_origin_posts(request: Request, call_next: Any) -> Response:
+        # Any web page the writer visits could POST forms to 127.0.0.1; browsers send Origin on such
+        # cross-site requests, so a POST whose Origin is not this server is refused (CSRF).
+        origin = request.headers.get("origin")
+        if request.method == "POST" and origin and urlsplit(origin).netloc != request.headers.get("host"):
+            return page("error.html", status=403, message="refused a request from another site")
+        return await call_next(request)
 
     @app.exception_handler(PunchupError)
     async def refused(request: Request, error: PunchupError) -> HTMLResponse:
