@@ -24,8 +24,8 @@ async def test_a_short_screenplay_end_to_end(smollm2, store, tmp_path: Path):
     studio = Studio(store, lambda model_id: CachedModel(smollm2, store), writer="local/smollm2", max_tokens=96)
     studio.new("A lighthouse keeper must decide whether to report the smuggler who saved her life.", title="The Keeper")
 
-    # Premises ranked by the real model as judge; later steps skip ranking to keep the test short.
-    premises = await studio.expand("logline", n=2)
+    # Premises ranked by the real model as judge (the default is craft/heuristic); later steps skip ranking.
+    premises = await studio.expand("logline", n=2, judge="local/smollm2")
     ranked = premises.nodes[0].alternatives
     assert len(ranked) == 2 and {a.seed for a in ranked} == {0, 1}
     assert all(a.judge == "local/smollm2" for a in ranked)
