@@ -27,14 +27,16 @@ def main() -> None:
     rows.append(("local model: punchup tokens/s", f"{local['tok_s']:.0f}", ">= 80"))
     rows.append(("local model: load time", f"{local['load_s']:.2f} s", "< 2 s"))
     rows.append(("100 cached calls", f"{local['rerun_100_s']:.3f} s", "< 1 s"))
-    quick = quick_bench.measure()
-    rows.append(("quick bench: first run", f"{quick['first_s']:.0f} s", "< 600 s"))
-    for stage, seconds in quick["stages_s"].items():
-        rows.append((f"  stage {stage}", f"{seconds:.1f} s", ""))
-    rows.append(("quick bench: cached re-run speed-up", f"{quick['speedup']:.0f}x", ">= 100x"))
-    rows.append(("quick bench: model calls on re-run", f"{quick['rerun_model_calls']}", "0"))
-    rows.append(("quick bench: peak RSS", f"{quick['peak_rss_mib']:.0f} MiB", "<= 1536 MiB"))
-    rows.append(("store size per 1,000 judgments", f"{quick['store_kib_per_1000_judgments']:.0f} KiB", ""))
+    for label, extra in (("craft/heuristic judge", []), ("SmolLM2 judge", ["--judge", "local/smollm2"])):
+        quick = quick_bench.measure(extra)
+        rows.append((f"quick bench, {label}: first run", f"{quick['first_s']:.0f} s", "< 600 s"))
+        for stage, seconds in quick["stages_s"].items():
+            rows.append((f"  stage {stage}", f"{seconds:.1f} s", ""))
+        rows.append((f"quick bench, {label}: cached re-run", f"{quick['rerun_s']:.2f} s", ""))
+        rows.append((f"quick bench, {label}: re-run speed-up", f"{quick['speedup']:.0f}x", ">= 100x"))
+        rows.append((f"quick bench, {label}: model calls on re-run", f"{quick['rerun_model_calls']}", "0"))
+        rows.append((f"quick bench, {label}: peak RSS", f"{quick['peak_rss_mib']:.0f} MiB", "<= 1536 MiB"))
+        rows.append((f"store size per 1,000 judgments ({label})", f"{quick['store_kib_per_1000_judgments']:.0f} KiB", ""))
     growth = pair_growth.measure()
     for row in growth:
         rows.append((f"pairs per prompt, {row['writers']} writers (all pairs {row['all_pairs_per_prompt']:.0f})",

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from punchup.__about__ import __version__
 from punchup.briefs import writer_messages
 from punchup.errors import ModelError, PunchupError
-from punchup.hashing import content_key
+from punchup.hashing import canonical_json, content_key
 from punchup.judging.factory import DEFAULT_JUDGE, build_judges
 from punchup.metrics import sample_diversity, text_metrics
 from punchup.models import GenerateConfig
@@ -111,6 +111,7 @@ class Bench:
             packs = [p.model_copy(update={"prompts": p.prompts[: config.prompts_per_pack]}) for p in packs]
         self.state = BenchState(packs=packs)
         self.judges = build_judges(config.judge, store, self.models)
+        self.unchanged = False  # set by run(): True when the results equal the stored ones
 
     async def _each(self, stage: str, items: list[T], work: Callable[[T], Awaitable[None]]) -> None:
         self.progress(stage, len(items))
@@ -256,6 +257,9 @@ class Bench:
             self.progress("rank", 1)
             with _timed(timings, "rank"):
                 summary = summarize(self.config, self.state, __version__, self.judges.models, self.models.stats)
+            previous = dict(self.store.run_items(self.config.run, "summary")).get("summary")
+            # compared as stored JSON: the in-memory summary has tuples where the stored one has lists
+            self.unchanged = previous is not None and canonical_json(_results(previous)) == canonical_json(_results(summary))
             summary["timings_s"] = {stage: round(seconds, 3) for stage, seconds in timings.items()}
             summary["faults"] = self.models.fault_counts()
             self.store.put_run_item(self.config.run, "summary", "summary", summary)
@@ -263,6 +267,11 @@ class Bench:
             return summary
         finally:
             await self.models.aclose()
+
+
+def _results(summary: dict[str, Any]) -> dict[str, Any]:
+    """What a summary says about the writers, without how this particular run went (timings, calls)."""
+    return {k: v for k, v in summary.items() if k not in ("timings_s", "calls", "faults")}
 
 
 @contextmanager

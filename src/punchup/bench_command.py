@@ -16,7 +16,6 @@ from punchup.errors import PunchupError
 from punchup.judging.factory import judge_models
 from punchup.models.pool import check_models
 from punchup.present import print_summary
-from punchup.report import default_report_path, write_report
 from punchup.store import Store
 
 
@@ -61,8 +60,13 @@ def run_bench_command(settings: Settings, console: Console, *, run_name: str | N
                       concurrency=concurrency)
         summary = asyncio.run(bench.run())
     print_summary(console, summary)
-    report = write_report(opened, config.run, report_path or default_report_path(config.run))
-    console.print(f"report: {report}", highlight=False)
+    from punchup.report import default_report_path, write_report  # matplotlib: only when a report is written
+
+    path = report_path or default_report_path(config.run)
+    if bench.unchanged and path.is_file():
+        console.print(f"report: {path} (nothing new since it was written)", highlight=False)
+    else:
+        console.print(f"report: {write_report(opened, config.run, path)}", highlight=False)
     console.print(f"[dim]run '{config.run}' stored in {store}; `punchup results --run {config.run}` prints it again[/dim]")
     return summary
 
