@@ -14,8 +14,10 @@ import random
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.scripted_server import LoopbackServer, send_json
 
 FAULTS = ("http-500", "http-429", "hang", "drop", "truncate", "malformed", "empty")
 
@@ -39,7 +41,7 @@ def completion(content: str) -> bytes:
     }).encode()
 
 
-class FaultServer:
+class FaultServer(LoopbackServer):
     def __init__(self, fault_rate: float, hang_s: float = 3.0, seed: int = 0):
         self.fault_rate = fault_rate
         self.hang_s = hang_s
@@ -99,26 +101,6 @@ class FaultServer:
                 self._send(200, completion(text))
 
             def _send(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, data, headers)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-
-    def __enter__(self) -> "FaultServer":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self._serve(Handler)

@@ -1,5 +1,7 @@
 """A bench against a server that fails 30 % of the time completes, and accounts for every call."""
 
+from collections import Counter
+
 from punchup.bench import Bench, BenchConfig
 from tests.reliability.fault_server import FAULTS, FaultServer
 
@@ -24,6 +26,12 @@ async def test_bench_at_30_percent_faults_completes_and_accounts_for_every_call(
     assert sum(s["failed"] for s in stats.values()) == recorded_failures, per_model
     assert sum(s["made"] for s in stats.values()) == store.count("calls", "error IS NULL")
     # the summary counts the faults the provider retried through, by kind
-    counted = sum(sum(kinds.values()) for kinds in summary["faults"].values())
-    assert counted == injected
+    # (a normal answer that arrives after the client's timeout is a timeout too, so on a busy machine the
+    # provider may count more timeouts than the server injected hangs; every other kind must match exactly)
+    counted = Counter()
+    for kinds in summary["faults"].values():
+        counted.update(kinds)
+    timeouts = counted.pop("timeout", 0)
+    assert sum(counted.values()) == injected - server.outcomes["hang"]
+    assert timeouts >= server.outcomes["hang"]
     assert summary["leaderboard"] and summary["judge_quality"]["rubric_judgments"] > 0
