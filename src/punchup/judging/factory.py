@@ -7,34 +7,21 @@ module for a JudgeSet, so a new kind of judge plugs in here once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Callable
 
 from punchup.errors import PunchupError
 from punchup.judging.heuristic import HEURISTIC_JUDGE, HeuristicJudge
 from punchup.judging.pairwise import PairwiseJudge
 from punchup.judging.panel import PanelPairJudge, PanelRubricJudge
-from punchup.judging.records import PairResult, RubricResult
+from punchup.judging.records import PairJudging, RubricJudging
 from punchup.judging.rubric import RubricJudge
 from punchup.models import CachedModel
-from punchup.packs import Pack, Persona, PromptSpec
 from punchup.store import Store
 
 BUILTIN_PREFIX = "craft/"
 # The judge used when none is named: deterministic, offline, and calibrated (see docs/calibration.md).
 DEFAULT_JUDGE = "craft/heuristic"
 BUILTIN_JUDGES = (HEURISTIC_JUDGE,)
-
-
-class RubricJudging(Protocol):
-    name: str
-
-    async def judge(self, pack: Pack, prompt: PromptSpec, text: str, persona: Persona | None = None) -> RubricResult: ...
-
-
-class PairJudging(Protocol):
-    name: str
-
-    async def judge_pair(self, pack: Pack, prompt: PromptSpec, text_x: str, text_y: str) -> PairResult: ...
 
 
 @dataclass

@@ -14,22 +14,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Protocol
 
-from punchup.judging.records import CriterionOutcome, PairResult, RubricResult
+from punchup.judging.records import CriterionOutcome, PairJudging, PairResult, RubricJudging, RubricResult
 from punchup.packs import Pack, Persona, PromptSpec
-
-
-class _RubricMember(Protocol):
-    name: str
-
-    async def judge(self, pack: Pack, prompt: PromptSpec, text: str, persona: Persona | None = None) -> RubricResult: ...
-
-
-class _PairMember(Protocol):
-    name: str
-
-    async def judge_pair(self, pack: Pack, prompt: PromptSpec, text_x: str, text_y: str) -> PairResult: ...
 
 
 def _mean(values: Sequence[float]) -> float:
@@ -52,7 +39,7 @@ def _failures(members: Sequence[str], results: Sequence[RubricResult | PairResul
 
 
 class PanelRubricJudge:
-    def __init__(self, name: str, members: Sequence[_RubricMember]):
+    def __init__(self, name: str, members: Sequence[RubricJudging]):
         self.name = name
         self.members = list(members)
 
@@ -89,7 +76,7 @@ class PanelRubricJudge:
 
 
 class PanelPairJudge:
-    def __init__(self, name: str, members: Sequence[_PairMember]):
+    def __init__(self, name: str, members: Sequence[PairJudging]):
         self.name = name
         self.members = list(members)
 

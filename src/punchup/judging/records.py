@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from punchup.packs import Pack, Persona, PromptSpec
 
 Verdict = Literal["A", "B", "tie"]
 
@@ -50,3 +53,19 @@ class PairResult(BaseModel):
     error: str | None = None
     raw: str = ""
     cached: bool = False
+
+
+class RubricJudging(Protocol):
+    """Anything that scores one text against a pack's rubric: an LLM judge, the built-in judge, a panel."""
+
+    name: str
+
+    async def judge(self, pack: Pack, prompt: PromptSpec, text: str, persona: Persona | None = None) -> RubricResult: ...
+
+
+class PairJudging(Protocol):
+    """Anything that compares two texts written to the same brief, in both orders."""
+
+    name: str
+
+    async def judge_pair(self, pack: Pack, prompt: PromptSpec, text_x: str, text_y: str) -> PairResult: ...
