@@ -39,6 +39,16 @@ def run_items(store: str, kind: str) -> dict[str, str]:
         return dict(db.execute("SELECT item_key, data FROM run_items WHERE kind = ?", (kind,)))
 
 
+def finished_generations(store: str) -> int:
+    """0 until the store exists and its migrations have run (the bench may be starting up)."""
+    if not Path(store).exists():
+        return 0
+    try:
+        return len(run_items(store, "generation"))
+    except sqlite3.OperationalError:
+        return 0
+
+
 def summary(store: str, run: str) -> dict:
     result = run_punchup("results", "--run", run, "--json", "--store", store)
     assert result.returncode == 0, result.stderr
@@ -92,7 +102,7 @@ def test_sigkill_mid_run_with_the_real_model(tmp_path):
     process = subprocess.Popen(bench_args(killed, "real", *extra), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and process.poll() is None:
-        if Path(killed).exists() and len(run_items(killed, "generation")) >= 2:
+        if finished_generations(killed) >= 2:
             break  # some generations finished, others not yet
         time.sleep(0.05)
     assert process.poll() is None, "the run finished before it could be killed"
