@@ -22,7 +22,7 @@ FLIP_WARNING = 0.30
 def outcomes(pairs: dict[str, dict[str, Any]]) -> list[Outcome]:
     """One outcome per pairwise criterion of every successful pair judgment."""
     found = []
-    for record in pairs.values():
+    for _, record in sorted(pairs.items()):
         if not record["ok"]:
             continue
         for outcome in record["outcomes"].values():
@@ -45,7 +45,9 @@ def leaderboard(config: "BenchConfig", state: "BenchState") -> list[dict[str, An
     controlled = {r.writer: r for r in rank_with_ci(found, writers, seed=config.seed, length_control=True)} if found else {}
     rows = []
     for writer in writers:
-        keys = [k for k, g in state.generations.items() if g["writer"] == writer]
+        # Sorted so a resumed run, whose items reach the store in another
+        # order, bootstraps the same resamples as an uninterrupted one.
+        keys = sorted(k for k, g in state.generations.items() if g["writer"] == writer)
         ok = [k for k in keys if state.generations[k]["ok"]]
         metric_rows = [state.metrics[k] for k in ok if k in state.metrics]
         overall = [state.rubric[k]["overall"] for k in ok if k in state.rubric and state.rubric[k]["overall"] is not None]
