@@ -30,13 +30,21 @@ def _messages(i: int) -> list[dict[str, str]]:
     return [{"role": "user", "content": f"Write a line about the number {i}."}]
 
 
+def _config(i: int) -> GenerateConfig:
+    return GenerateConfig(max_tokens=16, seed=i)
+
+
 async def bare_client(base_url: str) -> float:
     client = openai.AsyncOpenAI(base_url=base_url, api_key="x", max_retries=0)
     limit = asyncio.Semaphore(CONCURRENCY)
 
     async def one(i: int) -> None:
+        # The very request punchup sends for the same call: every sampling parameter, and the same timeout.
+        config = _config(i)
         async with limit:
-            await client.chat.completions.create(model="instant", messages=_messages(i), max_tokens=16, seed=i)
+            await client.chat.completions.create(model="instant", messages=_messages(i), temperature=config.temperature,
+                                                 top_p=config.top_p, max_tokens=config.max_tokens, seed=config.seed,
+                                                 timeout=config.timeout_s)
 
     started = time.perf_counter()
     await asyncio.gather(*(one(i) for i in range(CALLS)))
@@ -49,7 +57,7 @@ async def through_punchup(base_url: str, store_path: Path) -> tuple[float, int]:
     model = CachedModel(get_model("openai/instant", base_url=base_url, concurrency=CONCURRENCY), Store(str(store_path)))
     started = time.perf_counter()
     await asyncio.gather(
-        *(model.generate([Message(**m) for m in _messages(i)], GenerateConfig(max_tokens=16, seed=i)) for i in range(CALLS))
+        *(model.generate([Message(**m) for m in _messages(i)], _config(i)) for i in range(CALLS))
     )
     elapsed = time.perf_counter() - started
     await model.aclose()

@@ -8,14 +8,13 @@ import random
 import numpy as np
 import pytest
 
+from punchup.pairing import pair_count, schedule_pairs
 from punchup.ranking import (
     Outcome,
     bradley_terry,
     length_controlled,
-    pair_count,
     rank_with_ci,
     rubric_mean_ci,
-    schedule_pairs,
 )
 
 TRUE_STRENGTHS = {f"writer{index}": strength for index, strength in enumerate(np.linspace(-1.4, 1.4, 8))}

@@ -18,13 +18,13 @@ from pydantic import BaseModel, Field
 from punchup.__about__ import __version__
 from punchup.briefs import writer_messages
 from punchup.errors import ModelError, PunchupError
-from punchup.hashing import canonical_json, content_key
+from punchup.hashing import canonical_json, code_fingerprint, content_key
 from punchup.judging.factory import DEFAULT_JUDGE, build_judges
 from punchup.metrics import sample_diversity, text_metrics
 from punchup.models import GenerateConfig
 from punchup.models.pool import ModelPool
 from punchup.packs import Pack, load_packs
-from punchup.ranking import schedule_pairs
+from punchup.pairing import schedule_pairs
 from punchup.store import Store
 from punchup.writers import WriterProfile, parse_writers
 
@@ -158,17 +158,32 @@ class Bench:
         await self._each("generate", list(self.tasks()), work)
 
     def measure(self) -> None:
+        """Text metrics and sample diversity, reused from the store when text and code are unchanged."""
         self.progress("metrics", len(self.state.generations))
+        stored = {kind: dict(self.store.run_items(self.config.run, kind)) for kind in ("metrics", "diversity")}
         by_prompt_writer: dict[str, list[str]] = {}
         for key, record in sorted(self.state.generations.items()):
             if record["ok"]:
-                self.state.metrics[key] = text_metrics(record["text"]).model_dump()
+                self.state.metrics[key] = self._derived(stored, "metrics", key, record["text"],
+                                                        lambda text: text_metrics(text).model_dump())
                 group = f"{record['pack']}/{record['prompt']}/{record['writer']}"
                 by_prompt_writer.setdefault(group, []).append(record["text"])
             self.progress("metrics", -1)
         for group, texts in by_prompt_writer.items():
             if len(texts) > 1:
-                self.state.diversity[group] = sample_diversity(texts).model_dump()
+                self.state.diversity[group] = self._derived(stored, "diversity", group, texts,
+                                                            lambda texts: sample_diversity(texts).model_dump())
+
+    def _derived(self, stored: dict[str, dict[str, Any]], kind: str, key: str, source: Any,
+                 compute: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+        """``compute(source)``, or its stored value if it was computed from the same source by the same code."""
+        source_key = content_key([code_fingerprint(), source])
+        previous = stored[kind].get(key)
+        if previous is not None and previous["source"] == source_key:
+            return previous["value"]
+        value = compute(source)
+        self.store.put_run_item(self.config.run, kind, key, {"source": source_key, "value": value})
+        return value
 
     def _pack(self, name: str) -> Pack:
         return next(p for p in self.state.packs if p.name == name)
@@ -237,9 +252,24 @@ class Bench:
 
         await self._each("pairwise", self.pair_jobs(), work)
 
-    async def run(self) -> dict[str, Any]:
-        from punchup.summary import summarize
+    def _summary(self) -> dict[str, Any]:
+        """The run's figures; the stored ones when every input and the code are as they were."""
+        state = self.state
+        inputs = content_key([code_fingerprint(), self.config.model_dump(), [p.content_hash for p in state.packs],
+                              self.judges.models, state.generations, state.rubric, state.personas, state.pairs])
+        previous = dict(self.store.run_items(self.config.run, "summary")).get("summary")
+        if previous is not None and previous.get("inputs") == inputs:
+            self.unchanged = True  # the same inputs through the same code: nothing to recompute
+            return {**previous, "calls": self.models.call_counts()}
+        from punchup.summary import summarize  # numpy: only when there is something to rank
 
+        summary = summarize(self.config, state, __version__, self.judges.models, self.models.call_counts())
+        summary["inputs"] = inputs
+        # compared as stored JSON: the in-memory summary has tuples where the stored one has lists
+        self.unchanged = previous is not None and canonical_json(_results(previous)) == canonical_json(_results(summary))
+        return summary
+
+    async def run(self) -> dict[str, Any]:
         self.store.put_run(self.config.run, self.config.model_dump())
         timings: dict[str, float] = {}
         try:
@@ -256,10 +286,7 @@ class Bench:
                 await self.judge_pairs()
             self.progress("rank", 1)
             with _timed(timings, "rank"):
-                summary = summarize(self.config, self.state, __version__, self.judges.models, self.models.stats)
-            previous = dict(self.store.run_items(self.config.run, "summary")).get("summary")
-            # compared as stored JSON: the in-memory summary has tuples where the stored one has lists
-            self.unchanged = previous is not None and canonical_json(_results(previous)) == canonical_json(_results(summary))
+                summary = self._summary()
             summary["timings_s"] = {stage: round(seconds, 3) for stage, seconds in timings.items()}
             summary["faults"] = self.models.fault_counts()
             self.store.put_run_item(self.config.run, "summary", "summary", summary)
@@ -271,7 +298,7 @@ class Bench:
 
 def _results(summary: dict[str, Any]) -> dict[str, Any]:
     """What a summary says about the writers, without how this particular run went (timings, calls)."""
-    return {k: v for k, v in summary.items() if k not in ("timings_s", "calls", "faults")}
+    return {k: v for k, v in summary.items() if k not in ("timings_s", "calls", "faults", "inputs")}
 
 
 @contextmanager

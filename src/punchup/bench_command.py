@@ -60,12 +60,14 @@ def run_bench_command(settings: Settings, console: Console, *, run_name: str | N
                       concurrency=concurrency)
         summary = asyncio.run(bench.run())
     print_summary(console, summary)
-    from punchup.report import default_report_path, write_report  # matplotlib: only when a report is written
+    from punchup.report.paths import default_report_path
 
     path = report_path or default_report_path(config.run)
     if bench.unchanged and path.is_file():
         console.print(f"report: {path} (nothing new since it was written)", highlight=False)
     else:
+        from punchup.report.render import write_report  # matplotlib: only when a report is written
+
         console.print(f"report: {write_report(opened, config.run, path)}", highlight=False)
     console.print(f"[dim]run '{config.run}' stored in {store}; `punchup results --run {config.run}` prints it again[/dim]")
     return summary

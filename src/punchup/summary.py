@@ -188,7 +188,7 @@ def judge_quality(config: "BenchConfig", state: "BenchState", judge_models: list
 
 
 def summarize(config: "BenchConfig", state: "BenchState", version: str, judge_models: list[str],
-              call_stats: dict[str, Any]) -> dict[str, Any]:
+              calls: dict[str, dict[str, int]]) -> dict[str, Any]:
     from punchup.judging.ask import JUDGE_CONFIG
     from punchup.metrics import SLOP_LIST_VERSION
 
@@ -206,5 +206,5 @@ def summarize(config: "BenchConfig", state: "BenchState", version: str, judge_mo
         "refusal": refusal_calibration(state),
         "personas": persona_love(state),
         "judge_quality": judge_quality(config, state, judge_models),
-        "calls": {m: dict(vars(s)) for m, s in call_stats.items()},  # a snapshot, not the live counters
+        "calls": calls,
     }

@@ -10,7 +10,7 @@ from punchup.bench import Bench, BenchConfig, sample_seed
 from punchup.errors import PunchupError
 from punchup.models import get_model
 from punchup.models.fake import script
-from punchup.ranking import schedule_pairs
+from punchup.pairing import schedule_pairs
 
 
 def quality_judge(messages, config):
@@ -76,6 +76,40 @@ async def test_rerun_makes_zero_model_calls_and_gives_the_same_ranking(store):
     assert calls_before > 0
     assert second["leaderboard"] == first["leaderboard"]
     assert all(stats.made == 0 for stats in bench.models.stats.values())
+
+
+async def test_rerun_reuses_metrics_and_summary_until_inputs_or_code_change(store, monkeypatch):
+    import punchup.bench as bench_module
+    import punchup.summary as summary_module
+
+    counted = {"metrics": 0, "summaries": 0}
+
+    def counting(name, key):
+        real = getattr(bench_module if name == "text_metrics" else summary_module, name)
+
+        def wrapper(*args, **kwargs):
+            counted[key] += 1
+            return real(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(bench_module, "text_metrics", counting("text_metrics", "metrics"))
+    monkeypatch.setattr(summary_module, "summarize", counting("summarize", "summaries"))
+    setup_fakes()
+    cfg = config(packs=("fiction",))
+    first, bench = await _run(cfg, store)
+    assert counted == {"metrics": 9, "summaries": 1} and not bench.unchanged
+    second, bench = await _run(cfg, store)
+    assert counted == {"metrics": 9, "summaries": 1} and bench.unchanged  # nothing recomputed
+    assert second["leaderboard"] == first["leaderboard"] and second["calls"]["fake/short"]["made"] == 0
+    monkeypatch.setattr(bench_module, "code_fingerprint", lambda: "an edited punchup")
+    third, bench = await _run(cfg, store)
+    assert counted == {"metrics": 18, "summaries": 2}  # other code: derived figures are computed again
+    assert third["leaderboard"] == first["leaderboard"] and bench.unchanged  # ...to the same results
+    script("short", writer(25))  # a writer whose output changed (as a new model file would)
+    store.execute("DELETE FROM calls WHERE model = 'fake/short'")
+    fourth, bench = await _run(cfg, store)
+    assert counted == {"metrics": 21, "summaries": 3} and not bench.unchanged
+    assert fourth["leaderboard"] != first["leaderboard"]
 
 
 async def test_extending_a_run_with_a_new_writer_only_calls_for_the_new_work(store):

@@ -38,7 +38,7 @@ async def test_rubric_scores_every_criterion_and_inverts_negatives(store):
     positives = [c for c in FICTION.rubric if not c.negative]
     expected = (sum(c.weight * 8 for c in positives) + sum(c.weight * 3 for c in negatives)) / sum(c.weight for c in FICTION.rubric)
     assert result.overall == pytest.approx(expected)
-    stored = store.get_judgment(store.query("SELECT key FROM judgments")[0].key)
+    stored = store.get_judgment(store.query("SELECT key FROM judgments")[0]["key"])
     assert stored["ok"] and stored["pack_hash"] == FICTION.content_hash and stored["judge"] == "fake/rubric-ok"
 
 
@@ -68,7 +68,7 @@ async def test_garbage_twice_is_a_failed_judgment_with_raw_reply_never_a_default
     assert "I loved it!!!" in result.raw and "unparseable after repair and retry" in result.error
     assert len(model.inner.calls) == 2 and model.inner.calls[0][1].seed != model.inner.calls[1][1].seed
     row = store.query("SELECT ok, raw, error FROM judgments")[0]
-    assert row.ok == 0 and "I loved it!!!" in row.raw
+    assert row["ok"] == 0 and "I loved it!!!" in row["raw"]
 
 
 async def test_judgments_are_cached_and_model_errors_are_retried_later(store):

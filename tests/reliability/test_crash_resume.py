@@ -72,7 +72,9 @@ def kill_repeatedly(args: list[str], env: dict[str, str], kills: int, delays: tu
 
 
 def test_twenty_sigkills_with_fake_models(tmp_path):
-    env = {**os.environ, "PUNCHUP_FAKE_LATENCY": "0.02,0.12", "COLUMNS": "200"}
+    # ~10 calls/s against ~110 calls in all: each life of 0.5-0.9 s (start-up ~0.3 s of it) finishes only a
+    # few calls, so twenty kills land before the run can complete.
+    env = {**os.environ, "PUNCHUP_FAKE_LATENCY": "0.1,0.3", "COLUMNS": "200"}
     extra = ("--writers", "fake/alpha,fake/beta,fake/gamma", "--judge", "fake/judge", "--packs", "fiction,comedy,poetry",
              "--concurrency", "2")
     clean = str(tmp_path / "clean.db")

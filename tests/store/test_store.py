@@ -20,6 +20,25 @@ def test_migrations_are_named_applied_once_and_recorded(tmp_path):
     assert mode == "wal"
 
 
+def test_new_migrations_are_applied_to_an_older_store_and_only_once(tmp_path, monkeypatch):
+    path = tmp_path / "old.db"
+    import punchup.store.store as store_module
+
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:2])
+    assert Store(str(path)).applied_migrations() == [name for name, _ in MIGRATIONS[:2]]
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    assert Store(str(path)).migrate() == []  # the constructor already applied the rest
+    assert Store(str(path)).applied_migrations() == [name for name, _ in MIGRATIONS]
+    assert {"runs", "stories"} <= {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}
+
+
+def test_sqlite_urls_open_the_file_and_other_urls_are_refused(tmp_path):
+    Store(f"sqlite:///{tmp_path / 'u.db'}").put_run("r", {"a": 1})
+    assert Store(str(tmp_path / "u.db")).get_run("r")["config"] == {"a": 1}
+    with pytest.raises(StoreError, match="only SQLite files are supported"):
+        Store("postgresql://localhost/punchup")
+
+
 def test_not_a_database_is_one_clear_error_and_file_untouched(tmp_path):
     path = tmp_path / "notes.db"
     path.write_bytes(b"these are my notes, not a database" * 100)
@@ -51,7 +70,7 @@ async def test_cached_model_records_every_call_and_never_repeats(store):
     await model.generate(messages, GenerateConfig(seed=0, temperature=0.1))
     assert len(fake.calls) == 4
     row = store.query("SELECT messages, config, text, latency_s, error FROM calls LIMIT 1")[0]
-    assert "a prompt" in row.messages and '"seed":0' in row.config and row.text and row.error is None
+    assert "a prompt" in row["messages"] and '"seed":0' in row["config"] and row["text"] and row["error"] is None
 
 
 async def test_failed_calls_are_recorded_with_reason_and_retried_next_time(store):

@@ -19,7 +19,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from punchup.hashing import content_key
@@ -104,22 +103,25 @@ class Contribution:
         return f"{feature.more if self.difference > 0 else feature.less} ({self.logit:+.2f})"
 
 
+Vector = tuple[float, ...]  # one value per feature, in the weights' feature order; a dozen, so plain Python
+
+
 class CraftScorer:
     """Pure arithmetic on one set of weights; knows nothing about packs or the store."""
 
     def __init__(self, weights: HeuristicWeights):
         self.weights = weights
-        self._w = np.array(weights.weights)
-        self._means = np.array(weights.means)
-        self._scales = np.array(weights.scales)
 
-    def standardised(self, text: str) -> np.ndarray:
+    def standardised(self, text: str) -> Vector:
         values = text_features(text)
-        raw = np.array([values[name] for name in self.weights.features])
-        return np.clip((raw - self._means) / self._scales, -self.weights.clip, self.weights.clip)
+        limit = self.weights.clip
+        return tuple(
+            min(limit, max(-limit, (values[name] - mean) / scale))
+            for name, mean, scale in zip(self.weights.features, self.weights.means, self.weights.scales)
+        )
 
-    def linear(self, z: np.ndarray) -> float:
-        return float(self._w @ z)
+    def linear(self, z: Vector) -> float:
+        return math.fsum(w * value for w, value in zip(self.weights.weights, z))
 
     def to_ten(self, linear: float) -> float:
         """1..10: an average text of the training set lands at 5.5."""
@@ -128,13 +130,17 @@ class CraftScorer:
     def craft_score(self, text: str) -> float:
         return self.to_ten(self.linear(self.standardised(text)))
 
-    def contributions(self, delta: np.ndarray) -> list[Contribution]:
+    def contributions(self, delta: Vector) -> list[Contribution]:
         """Features ordered by how much they moved the verdict, zero effects left out."""
-        items = [Contribution(name, float(d), float(w * d)) for name, d, w in zip(self.weights.features, delta, self._w)]
+        items = [Contribution(name, d, w * d) for name, d, w in zip(self.weights.features, delta, self.weights.weights)]
         return sorted((c for c in items if abs(c.logit) >= 0.005), key=lambda c: -abs(c.logit))
 
-    def explain(self, delta: np.ndarray) -> str:
+    def explain(self, delta: Vector) -> str:
         return ", ".join(c.phrase() for c in self.contributions(delta)[:RATIONALE_FEATURES]) or "no feature differs"
+
+
+def difference(x: Vector, y: Vector) -> Vector:
+    return tuple(a - b for a, b in zip(x, y))
 
 
 def _inflected(word: str) -> str:
@@ -252,15 +258,15 @@ class HeuristicJudge:
             result.error = f"{' and '.join(empty)} has no words to judge"
             return result
         z_x, z_y = self.scorer.standardised(text_x), self.scorer.standardised(text_y)
-        p_forward = sigmoid(self.scorer.linear(z_x - z_y))  # x shown as A
-        p_backward = sigmoid(self.scorer.linear(z_y - z_x))  # y shown as A
+        p_forward = sigmoid(self.scorer.linear(difference(z_x, z_y)))  # x shown as A
+        p_backward = sigmoid(self.scorer.linear(difference(z_y, z_x)))  # y shown as A
         forward, backward = _verdicts(pack, p_forward), _verdicts(pack, p_backward)
         result.outcomes = combine_orders(pack, forward, backward)
         result.score_x = sum(o.score_x for o in result.outcomes.values()) / len(result.outcomes)
         result.flips = sum(o.flipped for o in result.outcomes.values())
         leader = {"A": "text 1", "B": "text 2", "tie": "neither text"}[_verdict(p_forward)]
         result.rationale = (f"{leader} preferred, P(text 1 better) = {p_forward:.2f}; text 1 has "
-                            + self.scorer.explain(z_x - z_y))
+                            + self.scorer.explain(difference(z_x, z_y)))
         result.ok = True
         result.raw = json.dumps({"p_forward": round(p_forward, 6), "p_backward": round(p_backward, 6),
                                  "weights": self.scorer.weights.version})

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Literal
+from typing import Callable, Iterator, Literal
 
 from pydantic import BaseModel, Field
 
@@ -321,18 +321,34 @@ _ORDINAL_BEFORE = re.compile(
 # --------------------------------------------------------------------------- rules
 
 
+class _LazyPattern:
+    """A rule's regex, compiled on first use: the rule set takes ~30 ms to compile,
+    which commands that never judge a new text (a cached bench re-run) should not pay."""
+
+    __slots__ = ("source", "_compiled")
+
+    def __init__(self, source: str):
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self._compiled is None:
+            # Case-insensitive by default; patterns that need a capital letter say so with (?-i:...).
+            self._compiled = re.compile(self.source, re.MULTILINE | re.IGNORECASE)
+        return self._compiled.finditer(text)
+
+
 @dataclass(frozen=True)
 class _Rule:
     code: str
-    pattern: re.Pattern[str]
+    pattern: _LazyPattern
     counts_in_speech: bool = True  # False: a character saying it to another character is fine
     context: Literal["eval", "self"] | None = None  # extra evidence required near the match
     accept: Callable[[re.Match[str]], bool] | None = None
 
 
-def _rx(pattern: str) -> re.Pattern[str]:
-    # Case-insensitive by default; patterns that need a capital letter say so with (?-i:...).
-    return re.compile(pattern, re.MULTILINE | re.IGNORECASE)
+def _rx(pattern: str) -> _LazyPattern:
+    return _LazyPattern(pattern)
 
 
 def _not_nth_grader(match: re.Match[str]) -> bool:

@@ -24,6 +24,10 @@ class ModelPool:
             self.models[model_id] = CachedModel(get_model(model_id, **self.options_for(model_id)), self.store, stats)
         return self.models[model_id]
 
+    def call_counts(self) -> dict[str, dict[str, int]]:
+        """Each model's call counters as they are now (a copy, not the live counters)."""
+        return {model_id: dict(vars(stats)) for model_id, stats in self.stats.items()}
+
     def fault_counts(self) -> dict[str, dict[str, int]]:
         return {model_id: faults for model_id, model in self.models.items() if (faults := model.fault_counts())}
 

@@ -3,18 +3,33 @@
     render_report(store, run) -> str          the HTML
     write_report(store, run, path) -> Path     written atomically
     compare_runs(store, run_a, run_b)          rankings that moved beyond their CIs
+
+Names load on first use (PEP 562): rendering pulls in matplotlib, which a
+cached bench re-run that leaves its report alone should not pay for.
 """
 
-from punchup.report.compare import ComparisonResult, RankSwap, RatingChange, compare_runs, format_comparison
-from punchup.report.render import default_report_path, render_report, write_report
+from __future__ import annotations
 
-__all__ = [
-    "ComparisonResult",
-    "RankSwap",
-    "RatingChange",
-    "compare_runs",
-    "default_report_path",
-    "format_comparison",
-    "render_report",
-    "write_report",
-]
+import importlib
+from typing import Any
+
+_LAZY = {
+    "ComparisonResult": "punchup.report.compare",
+    "RankSwap": "punchup.report.compare",
+    "RatingChange": "punchup.report.compare",
+    "compare_runs": "punchup.report.compare",
+    "format_comparison": "punchup.report.compare",
+    "default_report_path": "punchup.report.paths",
+    "render_report": "punchup.report.render",
+    "write_report": "punchup.report.render",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'punchup.report' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value

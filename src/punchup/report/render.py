@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from markupsafe import Markup
 
 from punchup.errors import PunchupError
 from punchup.report.load import load_report_data
+from punchup.report.paths import default_report_path
 from punchup.report.views import (
     criteria_views,
     crafts_view,
@@ -88,11 +88,6 @@ def render_report(store: Store, run: str) -> str:
         "examples": examples_view(data),
     }
     return _environment().get_template("report.html.j2").render(context)
-
-
-def default_report_path(run: str) -> Path:
-    """report-<run>.html in the current folder, with the run name made safe for a file name."""
-    return Path(f"report-{re.sub(r'[^A-Za-z0-9._-]+', '_', run).strip('_') or 'run'}.html")
 
 
 def write_report(store: Store, run: str, path: Path) -> Path:

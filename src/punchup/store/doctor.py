@@ -32,10 +32,7 @@ class DoctorReport(BaseModel):
 
 
 def examine(store: Store) -> DoctorReport:
-    integrity = "ok"
-    if store.is_sqlite:
-        rows = store.query("PRAGMA integrity_check")
-        integrity = "; ".join(str(r[0]) for r in rows)
+    integrity = "; ".join(str(r[0]) for r in store.query("PRAGMA integrity_check"))
     applied = store.applied_migrations()
     known = [name for name, _ in MIGRATIONS]
     counts = {table: store.count(table) for table in ("calls", "judgments", "runs", "run_items")}

@@ -1,22 +1,19 @@
-"""The Store: every model call, judgment and run record, in SQLite (WAL) via SQLAlchemy Core.
+"""The Store: every model call, judgment and run record, in one SQLite file (WAL).
 
-It knows records, not packs or judges. A URL (postgresql://...) works too;
-a bare path means a SQLite file.
+It knows records, not packs or judges. Built on the standard library's
+sqlite3: the schema and its migrations are SQLite's, and SQLAlchemy cost every
+command 0.15 s of start-up and each call a few statement-compilation layers.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import threading
-from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
-
-import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from typing import Any, Callable, Iterator, TypeVar
 
 from punchup.errors import StoreError
 from punchup.hashing import canonical_json
@@ -24,6 +21,8 @@ from punchup.store.migrations import MIGRATIONS
 
 DEFAULT_STORE = "punchup.db"
 STORE_ENV = "PUNCHUP_STORE"
+T = TypeVar("T")
+Row = sqlite3.Row  # columns by name (row["key"]) or position (row[0]); dict(row) for a record
 
 
 def now() -> str:
@@ -34,97 +33,94 @@ def default_store_path() -> str:
     return os.environ.get(STORE_ENV) or DEFAULT_STORE
 
 
-def _url(location: str) -> str:
-    return location if "://" in location else f"sqlite:///{Path(location).expanduser()}"
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+def _file_path(location: str) -> Path:
+    if location.startswith("sqlite:///"):
+        location = location.removeprefix("sqlite:///")
+    elif "://" in location:
+        raise StoreError(f"cannot open store {location}: only SQLite files are supported (a path or sqlite:///path)")
+    return Path(location).expanduser()
 
 
 class Store:
     def __init__(self, location: str | None = None):
         self.location = location or default_store_path()
-        url = _url(self.location)
-        self.is_sqlite = url.startswith("sqlite")
-        if self.is_sqlite:
-            path = Path(url.removeprefix("sqlite:///"))
-            if path.is_dir():
-                raise StoreError(f"store {path} is a folder, not a database file")
-            if not path.parent.exists():
-                raise StoreError(f"store folder {path.parent} does not exist")
-        self._write_lock = threading.RLock()  # guards the shared connection for threads
-        self._conn: sa.Connection | None = None
-        try:
-            self.engine = sa.create_engine(url, connect_args={"check_same_thread": False} if self.is_sqlite else {})
-        except (SQLAlchemyError, ModuleNotFoundError, ValueError) as exc:
-            raise StoreError(f"cannot open store {self.location}: {exc}") from None
-        if self.is_sqlite:
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.path = _file_path(self.location)
+        if self.path.is_dir():
+            raise StoreError(f"store {self.path} is a folder, not a database file")
+        if not self.path.parent.exists():
+            raise StoreError(f"store folder {self.path.parent} does not exist")
+        # One long-lived autocommit connection shared by threads under a lock:
+        # every statement is a single atomic read or write, and skipping
+        # BEGIN/COMMIT per call keeps the store off the critical path of fast
+        # inference servers.
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
         self._guard(self.migrate)
 
     # -- plumbing -------------------------------------------------------------
-    def _guard(self, fn: Any, *args: Any) -> Any:
+    def _guard(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a store operation, turning database errors into one user-facing line."""
         try:
             return fn(*args)
-        except DBAPIError as exc:
-            reason = str(exc.orig).strip() if exc.orig is not None else str(exc)
+        except sqlite3.Error as exc:
+            reason = str(exc).strip()
             if "not a database" in reason or "file is encrypted" in reason:
                 reason = "not a punchup SQLite database"
             raise StoreError(f"store {self.location}: {reason}") from None
-        except SQLAlchemyError as exc:
-            raise StoreError(f"store {self.location}: {exc}") from None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30.0)
+            conn.row_factory = sqlite3.Row
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+            except sqlite3.Error:
+                conn.close()
+                raise
+            self._conn = conn
+        return self._conn
 
     def migrate(self) -> list[str]:
-        applied_now: list[str] = []
-        with self._write_lock, self.engine.begin() as conn:
-            conn.exec_driver_sql(
-                "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-            )
-            done = {row[0] for row in conn.exec_driver_sql("SELECT name FROM migrations")}
-            for name, statements in MIGRATIONS:
-                if name in done:
-                    continue
-                for statement in statements:
-                    conn.exec_driver_sql(statement)
-                conn.execute(sa.text("INSERT INTO migrations (name, applied_at) VALUES (:n, :t)"), {"n": name, "t": now()})
-                applied_now.append(name)
-        return applied_now
+        with self._lock:
+            conn = self._connection()
+            if not _pending_migrations(conn):
+                return []  # the common case takes no write lock, so opening a busy store never waits
+            conn.execute("BEGIN IMMEDIATE")  # two processes opening a new store migrate it once
+            try:
+                conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+                pending = _pending_migrations(conn)
+                for name, statements in pending:
+                    for statement in statements:
+                        conn.execute(statement)
+                    conn.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, now()))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return [name for name, _ in pending]
 
     def applied_migrations(self) -> list[str]:
         return [r[0] for r in self.query("SELECT name FROM migrations ORDER BY name")]
 
-    def _connection(self) -> sa.Connection:
-        # One long-lived autocommit connection: every statement here is a single atomic
-        # read or write, and skipping pool checkout/BEGIN/COMMIT per call keeps the store
-        # off the critical path of fast inference servers.
-        if self._conn is None or self._conn.closed:
-            self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        return self._conn
-
-    def query(self, sql: str, **params: Any) -> list[sa.Row]:
-        def run() -> list[sa.Row]:
-            with self._write_lock:
-                return list(self._connection().execute(_statement(sql), params))
+    def query(self, sql: str, **params: Any) -> list[Row]:
+        def run() -> list[Row]:
+            with self._lock:
+                return self._connection().execute(sql, params).fetchall()
 
         return self._guard(run)
 
     def execute(self, sql: str, **params: Any) -> int:
         def run() -> int:
-            with self._write_lock:
-                return self._connection().execute(_statement(sql), params).rowcount
+            with self._lock:
+                return self._connection().execute(sql, params).rowcount
 
         return self._guard(run)
 
     # -- model calls ----------------------------------------------------------
     def get_call(self, key: str) -> dict[str, Any] | None:
         rows = self.query("SELECT * FROM calls WHERE key = :key AND error IS NULL LIMIT 1", key=key)
-        return dict(rows[0]._mapping) if rows else None
+        return dict(rows[0]) if rows else None
 
     def put_call(
         self,
@@ -182,7 +178,7 @@ class Store:
     # -- runs -------------------------------------------------------------------
     def get_run(self, name: str) -> dict[str, Any] | None:
         rows = self.query("SELECT * FROM runs WHERE name = :name", name=name)
-        return {**rows[0]._mapping, "config": json.loads(rows[0].config)} if rows else None
+        return {**dict(rows[0]), "config": json.loads(rows[0]["config"])} if rows else None
 
     def put_run(self, name: str, config: dict[str, Any]) -> None:
         stamp = now()
@@ -206,25 +202,26 @@ class Store:
 
     def run_items(self, run: str, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
         for row in self.query("SELECT item_key, data FROM run_items WHERE run = :r AND kind = :k ORDER BY item_key", r=run, k=kind):
-            yield row.item_key, json.loads(row.data)
+            yield row["item_key"], json.loads(row["data"])
 
     def runs(self) -> list[dict[str, Any]]:
-        return [dict(r._mapping) for r in self.query("SELECT name, created_at, updated_at FROM runs ORDER BY updated_at DESC")]
+        return [dict(r) for r in self.query("SELECT name, created_at, updated_at FROM runs ORDER BY updated_at DESC")]
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-        self.engine.dispose()
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
 
-@lru_cache(maxsize=256)
-def _statement(sql: str) -> sa.TextClause:
-    """Parsed once per distinct SQL string; SQLAlchemy then reuses its compiled form."""
-    return sa.text(sql)
+def _pending_migrations(conn: sqlite3.Connection) -> list[tuple[str, list[str]]]:
+    has_table = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").fetchone()
+    done = {row[0] for row in conn.execute("SELECT name FROM migrations")} if has_table else set()
+    return [(name, statements) for name, statements in MIGRATIONS if name not in done]
 
 
-def _decode(row: sa.Row) -> dict[str, Any]:
-    record = dict(row._mapping)
+def _decode(row: Row) -> dict[str, Any]:
+    record = dict(row)
     if record.get("result"):
         record["result"] = json.loads(record["result"])
     record["ok"] = bool(record["ok"])

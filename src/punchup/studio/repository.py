@@ -21,7 +21,7 @@ def _now() -> str:
 
 
 def _node(row: Any) -> Node:
-    record = dict(row._mapping)
+    record = dict(row)
     record["parents"] = json.loads(record["parents"])
     record["parent_hashes"] = json.loads(record["parent_hashes"])
     record["provenance"] = [Span.model_validate(s) for s in json.loads(record["provenance"])]
@@ -30,7 +30,7 @@ def _node(row: Any) -> Node:
 
 
 def _alternative(row: Any) -> Alternative:
-    record = dict(row._mapping)
+    record = dict(row)
     record["scores"] = json.loads(record["scores"]) if record["scores"] else {}
     record["rationale"] = record["rationale"] or ""
     record.pop("call_key", None)
@@ -58,10 +58,10 @@ class StoryRepository:
             "INSERT INTO stories (title, pack, created_at, updated_at) VALUES (:t, :p, :s, :s)", t=title, p=pack, s=stamp
         )
         row = self.store.query("SELECT * FROM stories WHERE created_at = :s AND title = :t ORDER BY id DESC LIMIT 1", s=stamp, t=title)
-        return Story.model_validate(dict(row[0]._mapping))
+        return Story.model_validate(dict(row[0]))
 
     def stories(self) -> list[Story]:
-        return [Story.model_validate(dict(r._mapping)) for r in self.store.query("SELECT * FROM stories ORDER BY id DESC")]
+        return [Story.model_validate(dict(r)) for r in self.store.query("SELECT * FROM stories ORDER BY id DESC")]
 
     def story(self, story_id: int | None) -> Story:
         """The story with this id, or the most recently created one when story_id is None."""
@@ -73,7 +73,7 @@ class StoryRepository:
             rows = self.store.query("SELECT * FROM stories WHERE id = :i", i=story_id)
             if not rows:
                 raise StudioError(f"no story {story_id} in this store (list them with: punchup write stories)")
-        return Story.model_validate(dict(rows[0]._mapping))
+        return Story.model_validate(dict(rows[0]))
 
     def touch(self, story_id: int) -> None:
         self.store.execute("UPDATE stories SET updated_at = :t WHERE id = :i", t=_now(), i=story_id)
@@ -134,7 +134,8 @@ class StoryRepository:
     def versions(self, node_id: int) -> list[NodeVersion]:
         rows = self.store.query("SELECT * FROM story_node_versions WHERE node_id = :n ORDER BY id", n=node_id)
         return [
-            NodeVersion(id=r.id, node_id=r.node_id, action=r.action, state=NodeState.model_validate_json(r.state), created_at=r.created_at)
+            NodeVersion(id=r["id"], node_id=r["node_id"], action=r["action"], state=NodeState.model_validate_json(r["state"]),
+                        created_at=r["created_at"])
             for r in rows
         ]
 
@@ -144,7 +145,7 @@ class StoryRepository:
                WHERE s.story_id = :s GROUP BY v.node_id""",
             s=story_id,
         )
-        return {r.node_id: r.n for r in rows}
+        return {r["node_id"]: r["n"] for r in rows}
 
     def undo(self, node: Node) -> NodeState:
         """Drop the node's latest version and restore the one before it (or the empty state)."""
@@ -172,7 +173,7 @@ class StoryRepository:
                WHERE s.story_id = :s GROUP BY a.node_id""",
             s=story_id,
         )
-        return {r.node_id: r.n for r in rows}
+        return {r["node_id"]: r["n"] for r in rows}
 
     def add_alternative(self, node_id: int, call_key: str, text: str, model: str, prompt_hash: str, seed: int) -> Alternative:
         """Insert once per (node, model call): re-running the same expand returns the stored alternative."""
