@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import harness_overhead  # noqa: E402
 import local_model  # noqa: E402
 import pair_growth  # noqa: E402
+import progress_overhead  # noqa: E402
 import quick_bench  # noqa: E402
 import vs_inspect  # noqa: E402
 
@@ -42,6 +43,8 @@ def main() -> None:
         rows.append((f"pairs per prompt, {row['writers']} writers (all pairs {row['all_pairs_per_prompt']:.0f})",
                      f"{row['pairs_per_prompt']:.0f}", f"~n log2 n = {row['n_log2_n']:.0f}"))
     rows.append(("ranking vs ground truth, worst Spearman", f"{min(r['spearman'] for r in growth):.3f}", ">= 0.9"))
+    bars = progress_overhead.measure()
+    rows.append(("bench time with / without progress bars (zero-latency fakes)", f"{bars['ratio']:.2f}x", "~1.00x"))
 
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     width = max(len(r[0]) for r in rows)
