@@ -55,12 +55,37 @@ def summary(store: str, run: str) -> dict:
     return json.loads(result.stdout)
 
 
-def kill_repeatedly(args: list[str], env: dict[str, str], kills: int, delays: tuple[float, float], seed: int) -> int:
+def recorded_calls(store: str) -> int:
+    """0 until the store exists and its migrations have run (the bench may be starting up)."""
+    if not Path(store).exists():
+        return 0
+    try:
+        with sqlite3.connect(store) as db:
+            return db.execute("SELECT COUNT(*) FROM calls WHERE error IS NULL").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+def kill_repeatedly(args: list[str], env: dict[str, str], store: str, kills: int, seed: int) -> int:
+    """SIGKILL the bench `kills` times, at moments tied to its progress rather than to the clock.
+
+    Every fourth life is cut short at start-up (opening the store, migrating,
+    loading packs); the others once at least one new call is recorded, plus a
+    random fraction of a call. Each life therefore adds a little work, on a
+    fast machine or a slow one, and the run cannot finish before the last kill.
+    """
     rng = random.Random(seed)
     done = 0
     for _ in range(kills * 3):
+        before = recorded_calls(store)
         process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(*delays))
+        if done % 4 == 3:
+            time.sleep(rng.uniform(0.05, 0.3))
+        else:
+            deadline = time.monotonic() + 60
+            while recorded_calls(store) == before and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0.0, 0.15))
         if process.poll() is not None:
             break  # the run finished before this kill: nothing left to interrupt
         process.send_signal(signal.SIGKILL)
@@ -72,16 +97,15 @@ def kill_repeatedly(args: list[str], env: dict[str, str], kills: int, delays: tu
 
 
 def test_twenty_sigkills_with_fake_models(tmp_path):
-    # ~10 calls/s against ~110 calls in all: each life of 0.5-0.9 s (start-up ~0.3 s of it) finishes only a
-    # few calls, so twenty kills land before the run can complete.
-    env = {**os.environ, "PUNCHUP_FAKE_LATENCY": "0.1,0.3", "COLUMNS": "200"}
+    env = {**os.environ, "PUNCHUP_FAKE_LATENCY": "0.05,0.15", "COLUMNS": "200"}
     extra = ("--writers", "fake/alpha,fake/beta,fake/gamma", "--judge", "fake/judge", "--packs", "fiction,comedy,poetry",
              "--concurrency", "2")
     clean = str(tmp_path / "clean.db")
     subprocess.run(bench_args(clean, "kill", *extra), env=env, check=True, capture_output=True, timeout=300)
     killed = str(tmp_path / "killed.db")
-    kills = kill_repeatedly(bench_args(killed, "kill", *extra), env, kills=20, delays=(0.5, 0.9), seed=3)
+    kills = kill_repeatedly(bench_args(killed, "kill", *extra), env, killed, kills=20, seed=3)
     assert kills == 20
+    assert 0 < recorded_calls(killed) < recorded_calls(clean)  # the kills left work half done
     finished = subprocess.run(bench_args(killed, "kill", *extra), env=env, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
     assert successful_calls(killed).keys() == successful_calls(clean).keys()  # nothing lost, nothing extra
