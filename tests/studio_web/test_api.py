@@ -108,6 +108,22 @@ def test_span_rewrite_shows_the_diff_then_accept_keeps_it_and_reject_undoes_it(c
     assert stale.status_code == 400 and "changed after the rewrite" in stale.text  # never undoes the wrong change
 
 
+def test_the_selected_text_decides_the_span_and_a_stale_selection_is_refused(client, studio: Studio, fakes):
+    story_id = new_story(client)
+    client.post(f"/stories/{story_id}/write", data={"label": "premise", "text": "🔦🔦 Nell keeps the light. Cal rows away."})
+    fakes.writer.replies.append("Cal swims.")
+    # Offsets counted in UTF-16 units (each emoji is 2), as a browser reports them: the selected text corrects them.
+    preview = client.post(f"/stories/{story_id}/nodes/premise/rewrite",
+                          data={"start": "27", "end": "41", "selected": "Cal rows away.", "instruction": "wetter"})
+    assert preview.status_code == 200, preview.text
+    assert "<del>Cal rows away.</del><ins>Cal swims.</ins>" in preview.text
+    assert studio.text("premise", story_id) == "🔦🔦 Nell keeps the light. Cal swims."
+    stale = client.post(f"/stories/{story_id}/nodes/premise/rewrite",
+                        data={"start": "3", "end": "8", "selected": "Nora", "instruction": "x"})
+    assert stale.status_code == 400 and "select it again" in stale.text
+    assert studio.text("premise", story_id) == "🔦🔦 Nell keeps the light. Cal swims."
+
+
 def test_a_rewrite_without_a_selection_is_refused(client):
     story_id = new_story(client)
     response = client.post(f"/stories/{story_id}/nodes/logline/rewrite", data={"start": "5", "end": "5", "instruction": "x"})

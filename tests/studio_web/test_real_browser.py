@@ -21,7 +21,8 @@ from tests.report.helpers import chromium_page
 pytestmark = pytest.mark.real
 
 LOGLINE = "A lighthouse keeper must decide whether to report the smuggler who saved her life."
-MY_PREMISE = "Nell keeps the last manned lighthouse in Shetland and owes her life to Cal, the smuggler she is paid to report."
+# The emoji makes the browser's UTF-16 selection offsets differ from Python's code points.
+MY_PREMISE = "Nell 🔦 keeps the last manned lighthouse in Shetland and owes her life to Cal, the smuggler she is paid to report."
 # Generous: about 60 s for the whole test on an idle 2-core machine, much more when other jobs share the CPU.
 GENERATION_TIMEOUT_MS = 240_000
 
@@ -101,6 +102,25 @@ def test_a_writer_session_in_the_browser(server: str, artifacts: Path, tmp_path:
         assert "1 regenerated (characters)" in page.locator("#cascade-report").inner_text()
         assert node(page, "characters").locator(".excerpt").inner_text() != old_characters
         page.screenshot(path=str(artifacts / "studio-4-cascaded.png"), full_page=True)
+
+        # A targeted rewrite of a passage after the emoji: the words the writer selected are the ones replaced.
+        # The cascade left the premise open (clicking it again would race the re-render against the selection).
+        page.locator('#panel[data-label="premise"]').wait_for()
+        page.locator("#text-premise").evaluate(
+            "(area, words) => { const at = area.value.indexOf(words); area.focus(); area.setSelectionRange(at, at + words.length); }",
+            "Cal, the smuggler")
+        page.locator("#rewrite-form input[name=instruction]").fill("make him sound dangerous")
+        page.locator("#rewrite-form button").click()
+        page.locator("#rewrite-preview, #flash .error").first.wait_for(timeout=GENERATION_TIMEOUT_MS)
+        assert page.locator("#flash .error").count() == 0, page.locator("#flash").inner_text()
+        preview = page.locator("#rewrite-preview")
+        assert preview.locator("del").inner_text() == "Cal, the smuggler"
+        assert preview.inner_text().startswith("Rewrite of premise") and "Nell 🔦 keeps" in preview.inner_text()
+        page.screenshot(path=str(artifacts / "studio-5-rewrite.png"), full_page=True)
+        page.locator("#reject-rewrite").click()
+        page.locator("#rewrite-preview").wait_for(state="detached")
+        assert page.locator("#text-premise").input_value() == MY_PREMISE  # undone, exactly
+        assert node(page, "characters").get_attribute("data-status") == "fresh"
 
         with page.expect_download() as download_info:
             page.locator('#export a.download[href$="/export/fountain"]').click()

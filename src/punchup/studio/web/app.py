@@ -56,6 +56,30 @@ def int_field(form: dict[str, str], name: str, default: int, low: int, high: int
     return value
 
 
+def selection(text: str, form: dict[str, str]) -> tuple[int, int]:
+    """The span to rewrite, checked against the text the writer selected when the form sends it.
+
+    A browser's textarea can disagree with the stored text about line breaks
+    (CRLF) or a leading newline; the selected text itself settles where the
+    span is, and a selection that no longer matches is refused rather than
+    rewriting the wrong passage.
+    """
+    # Range-checked after the selected text has had its say: offsets from a client that counts
+    # UTF-16 units may run past the end of a text with emoji.
+    start, end = int_field(form, "start", 0, 0, 2 * len(text)), int_field(form, "end", 0, 0, 2 * len(text))
+    selected = form.get("selected", "")
+    if selected and text[start:end] != selected:
+        if text.count(selected) != 1:
+            raise PunchupError("the text changed since the passage was selected; select it again")
+        start = text.index(selected)
+        end = start + len(selected)
+    if end <= start:
+        raise PunchupError("select the passage to rewrite first")
+    if end > len(text):
+        raise PunchupError(f"the selection ends past the text ({len(text)} characters); select it again")
+    return start, end
+
+
 def create_app(studio: Studio) -> FastAPI:
     env = templates()
     runner = TaskRunner()
@@ -186,9 +210,7 @@ def create_app(studio: Studio) -> FastAPI:
     async def rewrite(story_id: int, label: str, request: Request) -> HTMLResponse:
         form = await form_of(request)
         old = studio.node(label, story_id).node.text or ""
-        start, end = int_field(form, "start", 0, 0, len(old)), int_field(form, "end", 0, 0, len(old))
-        if end <= start:
-            raise PunchupError("select the passage to rewrite first")
+        start, end = selection(old, form)
         result = await runner.run(lambda: studio.rewrite(label, start, end, form.get("instruction", ""), story_id=story_id))
         diff = span_diff(old, result.text, start, end, result.end)
         return page("rewrite.html", story_id=story_id, result=result, diff=diff)

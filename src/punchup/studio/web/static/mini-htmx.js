@@ -19,9 +19,12 @@
     if (!form) { return null; }
     var spanOf = form.getAttribute("data-span-of");  // span rewrites send the textarea's selection
     if (spanOf) {
-      var area = document.getElementById(spanOf);
-      form.elements.start.value = area.selectionStart;
-      form.elements.end.value = area.selectionEnd;
+      var area = document.getElementById(spanOf), text = area.value;
+      // Offsets in code points, as Python counts them (the browser's are UTF-16 units: an emoji is 2),
+      // plus the selected text itself, which the server checks before rewriting anything.
+      form.elements.start.value = Array.from(text.slice(0, area.selectionStart)).length;
+      form.elements.end.value = Array.from(text.slice(0, area.selectionEnd)).length;
+      form.elements.selected.value = text.slice(area.selectionStart, area.selectionEnd);
     }
     return new URLSearchParams(new FormData(form));
   }
