@@ -1,6 +1,6 @@
 """Refit the `craft/heuristic` judge on expert preference pairs and say honestly how well it does.
 
-Run: .venv/bin/python benchmarks/fit_heuristic.py [--data FILE ...] [--dry-run]
+Run: .venv/bin/python benchmarks/fit_heuristic.py [--data FILE ...] [--dry-run] [--embed]
 Default data: ../shared/data/wq-style-mimic.jsonl (read in place, never copied).
 Writes src/punchup/judging/heuristic_weights.json (feature means, scales and
 weights only) unless --dry-run.
@@ -12,6 +12,10 @@ Accuracy: nested cross-validation, 10 outer folds x 5 inner folds, folds grouped
 so that pairs sharing a text stay together; standardisation and the L2 strength
 are chosen inside each outer fold. A verdict with P within DECISION_MARGIN (0.02) of 0.5 is a tie
 and counts half, as the judge does. The interval resamples groups (2000 draws).
+--embed (needs `pip install 'punchup[embed]'`) also scores all-MiniLM-L6-v2
+sentence embeddings (384 numbers per text) as features, alone and added to the
+craft features, under the same nested CV with stronger L2 strengths allowed,
+and reports whether they help; the shipped weights never use them.
 The feature list itself was written before fitting, but the sentence splitter's
 handling of run-together sentences ("unjust.By then") was fixed after looking at
 this data, so treat the figure as slightly optimistic.
@@ -48,6 +52,8 @@ LEFT_OUT = ("length", "off_target_length")
 FITTED = tuple(name for name in FEATURE_NAMES if name not in LEFT_OUT)
 CLIP = 3.0
 CV_SEEDS = range(5)
+# 384 embedding columns against ~150 pairs need far stronger shrinkage than a dozen craft features.
+EMBED_LAMBDAS = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
 TIE_BAND = math.log((0.5 + DECISION_MARGIN) / (0.5 - DECISION_MARGIN))  # |w·d| below this is P within the margin
 
 
@@ -67,6 +73,24 @@ def nested(first: np.ndarray, second: np.ndarray, wins: np.ndarray, groups: np.n
             for s in CV_SEEDS]
 
 
+def embedding_report(loaded: list[LoadedPair], first: np.ndarray, second: np.ndarray, wins: np.ndarray,
+                     groups: np.ndarray, craft: list[np.ndarray]) -> None:
+    from punchup.judging.embeddings import embed
+
+    vectors_first = embed([item.pair.text_a for item in loaded])
+    vectors_second = embed([item.pair.text_b for item in loaded])
+    cols = columns(FITTED)
+    for label, features_first, features_second in (
+        ("embeddings alone", vectors_first, vectors_second),
+        ("craft features + embeddings", np.hstack([first[:, cols], vectors_first]), np.hstack([second[:, cols], vectors_second])),
+    ):
+        credits = [nested_cv_predictions(features_first, features_second, wins, groups, seed=seed, clip=CLIP,
+                                         tie_band=TIE_BAND, lambdas=EMBED_LAMBDAS) for seed in CV_SEEDS]
+        change = np.mean([c.mean() for c in credits]) - np.mean([c.mean() for c in craft])
+        print(line(f"{label}, nested CV (fold seed 0)", credits[0], groups,
+                   f"seeds 0-4: mean {np.mean([c.mean() for c in credits]):.1%} ({change:+.1%} vs craft features)"))
+
+
 def baseline(values_first: np.ndarray, values_second: np.ndarray, wins: np.ndarray, smaller_wins: bool) -> np.ndarray:
     """Per-pair credit of a rule that picks the text with the smaller (or larger) value; equal values tie."""
     difference = (values_second - values_first) if smaller_wins else (values_first - values_second)
@@ -75,13 +99,14 @@ def baseline(values_first: np.ndarray, values_second: np.ndarray, wins: np.ndarr
 
 def line(label: str, credits: np.ndarray, groups: np.ndarray, note: str = "") -> str:
     low, high = cluster_bootstrap_ci(credits, groups)
-    return f"  {label:<44} {credits.mean():6.1%}  [{low:.1%}, {high:.1%}]  {note}"
+    return f"  {label:<52} {credits.mean():6.1%}  [{low:.1%}, {high:.1%}]  {note}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, action="append", help="preference JSONL (repeatable)")
     parser.add_argument("--dry-run", action="store_true", help="report only; do not rewrite the weights file")
+    parser.add_argument("--embed", action="store_true", help="also score sentence embeddings (punchup[embed]) as features")
     args = parser.parse_args()
     paths = args.data or [DATA]
     loaded = load_pairs(paths)
@@ -102,6 +127,8 @@ def main() -> None:
                f"ties {np.mean([np.mean(c == 0.5) for c in shipped]):.0%}"))
     print(line("  same with the length feature added", with_length[0], groups,
                f"seeds 0-4: mean {np.mean([c.mean() for c in with_length]):.1%}"))
+    if args.embed:
+        embedding_report(loaded, first, second, wins, groups, shipped)
     print(line("baseline: always a (order as stored)", wins, groups, "50% by construction once both orders are judged"))
     print(line("baseline: shorter wins (words)", baseline(words_first, words_second, wins, True), groups))
     chars_first = np.array([len(item.pair.text_a) for item in loaded])

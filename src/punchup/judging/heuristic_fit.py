@@ -102,6 +102,7 @@ def nested_cv_predictions(
     seed: int = 0,
     clip: float = 3.0,
     tie_band: float = 0.0,
+    lambdas: tuple[float, ...] = LAMBDAS,
 ) -> np.ndarray:
     """Held-out correctness of every pair, with standardisation and l2 chosen inside each outer fold.
 
@@ -114,7 +115,7 @@ def nested_cv_predictions(
         train = np.setdiff1d(everything, test)
         scaler = Standardiser.fit(np.vstack([features_first[train], features_second[train]]), clip)
         train_diff = scaler.apply(features_first[train]) - scaler.apply(features_second[train])
-        l2 = choose_l2(train_diff, first_wins[train], groups[train], inner_k)
+        l2 = choose_l2(train_diff, first_wins[train], groups[train], inner_k, lambdas)
         weights = fit_logistic(*symmetric_rows(train_diff, first_wins[train]), l2=l2)
         test_diff = scaler.apply(features_first[test]) - scaler.apply(features_second[test])
         correct[test] = pair_accuracy(weights, test_diff, first_wins[test], tie_band)
