@@ -6,11 +6,9 @@ and the CLI start fast and optional dependencies load only when needed.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from punchup.__about__ import __version__
 from punchup.errors import ModelError, PunchupError, StoreError
+from punchup.lazy import lazy_attributes
 
 _LAZY = {
     # models
@@ -48,10 +46,4 @@ _LAZY = {
 
 __all__ = ["ModelError", "PunchupError", "StoreError", "__version__", *_LAZY]
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'punchup' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
+__getattr__ = lazy_attributes(__name__, _LAZY)

@@ -36,9 +36,6 @@ MAX_PACK_BYTES = 2 * 1024 * 1024
 # ("billion laughs"); no honest pack comes near this many.
 MAX_YAML_NODES = 200_000
 PACK_SUFFIXES = (".yaml", ".yml")
-# The pure-Python parser on purpose: libyaml's (CSafeLoader) is faster but
-# crashes the interpreter on deeply nested input, and packs are user files.
-_SAFE_LOADER = yaml.SafeLoader
 
 
 def builtin_pack_dir() -> Path:
@@ -223,7 +220,9 @@ def _read_text(path: Path, label: str) -> str:
 
 def _compose(text: str, label: str) -> yaml.Node:
     try:
-        root = yaml.compose(text, Loader=_SAFE_LOADER)
+        # The pure-Python parser on purpose: libyaml's (CSafeLoader) is faster but
+        # crashes the interpreter on deeply nested input, and packs are user files.
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         raise PackError(_describe_yaml_error(error, label)) from None
     except yaml.reader.ReaderError as error:
@@ -243,7 +242,7 @@ def _compose(text: str, label: str) -> yaml.Node:
 def _construct(root: yaml.Node, label: str) -> Any:
     """Python values from the already-composed tree: the text is parsed once, not twice."""
     try:
-        return _SAFE_LOADER("").construct_document(root)
+        return yaml.SafeLoader("").construct_document(root)
     except yaml.MarkedYAMLError as error:
         raise PackError(_describe_yaml_error(error, label)) from None
     except RecursionError:

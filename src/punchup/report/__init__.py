@@ -10,8 +10,7 @@ cached bench re-run that leaves its report alone should not pay for.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from punchup.lazy import lazy_attributes
 
 _LAZY = {
     "ComparisonResult": "punchup.report.compare",
@@ -26,10 +25,4 @@ _LAZY = {
 
 __all__ = sorted(_LAZY)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'punchup.report' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _LAZY)

@@ -5,8 +5,7 @@ Names load on first use, so registering `punchup studio` does not import FastAPI
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from punchup.lazy import lazy_attributes
 
 _LAZY = {
     "create_app": "punchup.studio.web.app",
@@ -17,8 +16,4 @@ _LAZY = {
 
 __all__ = list(_LAZY)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'punchup.studio.web' has no attribute {name!r}")
-    return getattr(importlib.import_module(_LAZY[name]), name)
+__getattr__ = lazy_attributes(__name__, _LAZY)
