@@ -31,7 +31,7 @@ test: setup-test
 perf: setup-test
 	@# Inspect is installed only for the comparison benchmark.
 	$(PY) -m pip install --quiet inspect-ai
-	$(PY) benchmarks/run_all.py
+	$(PY) -m benchmarks.run_all
 
 clean:
 	rm -rf $(VENV) .pytest_cache

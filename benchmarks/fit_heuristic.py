@@ -5,7 +5,7 @@ Default data: ../shared/data/wq-style-mimic.jsonl (read in place, never copied).
 Writes src/punchup/judging/heuristic_weights.json (feature means, scales and
 weights only) unless --dry-run.
 
-Method. Features: every feature in punchup.judging.features except length and
+Method. Features: every feature in punchup.judging.heuristic.features except length and
 off-target length (see LEFT_OUT). Model: L2 logistic regression on standardised,
 clipped feature differences, each pair in both orders, no intercept.
 Accuracy: nested cross-validation, 10 outer folds x 5 inner folds, folds grouped
@@ -30,10 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
-from punchup.calibrate import LoadedPair, load_pairs
-from punchup.judging.features import FEATURE_NAMES, FEATURE_VERSION, text_features
-from punchup.judging.heuristic import DECISION_MARGIN, WEIGHTS_PATH, HeuristicWeights
-from punchup.judging.heuristic_fit import (
+from punchup.analysis.calibrate import LoadedPair, load_pairs
+from punchup.judging.heuristic.features import FEATURE_NAMES, FEATURE_VERSION, text_features
+from punchup.judging.heuristic.judge import DECISION_MARGIN, WEIGHTS_PATH, HeuristicWeights
+from punchup.judging.heuristic.fit import (
     Standardiser,
     choose_l2,
     cluster_bootstrap_ci,
@@ -75,7 +75,7 @@ def nested(first: np.ndarray, second: np.ndarray, wins: np.ndarray, groups: np.n
 
 def embedding_report(loaded: list[LoadedPair], first: np.ndarray, second: np.ndarray, wins: np.ndarray,
                      groups: np.ndarray, craft: list[np.ndarray]) -> None:
-    from punchup.judging.embeddings import embed
+    from punchup.judging.heuristic.embeddings import embed
 
     vectors_first = embed([item.pair.text_a for item in loaded])
     vectors_second = embed([item.pair.text_b for item in loaded])

@@ -8,18 +8,16 @@ Target (issue 8): punchup >= 0.8x the bare client's calls/s.
 from __future__ import annotations
 
 import asyncio
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import openai
 
-sys.path.insert(0, str(Path(__file__).parent))
-from instant_server import start  # noqa: E402
+from benchmarks.instant_server import start
 
-from punchup.models import CachedModel, GenerateConfig, Message, get_model  # noqa: E402
-from punchup.store import Store  # noqa: E402
+from punchup.models import CachedModel, GenerateConfig, Message, get_model
+from punchup.store import Store
 
 CALLS = 2000
 CONCURRENCY = 32

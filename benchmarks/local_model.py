@@ -24,7 +24,7 @@ ROUNDS = 3
 def _raw(queue: _Printer) -> None:
     from llama_cpp import Llama
 
-    from punchup.models.local import smollm2_path
+    from punchup.models.providers.local import smollm2_path
 
     llm = Llama(model_path=str(smollm2_path()), n_ctx=4096, n_threads=2, verbose=False)
     tokens = elapsed = 0.0

@@ -17,7 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from punchup.bench import Bench, BenchConfig
+from punchup.bench.config import BenchConfig
+from punchup.bench.run import Bench
 from punchup.models.fake import script
 from punchup.store import Store
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from punchup.bench import Bench, BenchConfig
+from punchup.bench.config import BenchConfig
+from punchup.bench.run import Bench
 
 ROUNDS = 3
 WRITERS = [f"fake/p{i}" for i in range(6)]

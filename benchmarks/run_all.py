@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import os
 import platform
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
 
-import harness_overhead  # noqa: E402
-import local_model  # noqa: E402
-import pair_growth  # noqa: E402
-import progress_overhead  # noqa: E402
-import quick_bench  # noqa: E402
-import vs_inspect  # noqa: E402
+from benchmarks import harness_overhead
+from benchmarks import local_model
+from benchmarks import pair_growth
+from benchmarks import progress_overhead
+from benchmarks import quick_bench
+from benchmarks import vs_inspect
 
 
 def main() -> None:

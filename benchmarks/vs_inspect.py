@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from harness_overhead import CALLS, CONCURRENCY, through_punchup  # noqa: E402
-from instant_server import start  # noqa: E402
+from benchmarks.harness_overhead import CALLS, CONCURRENCY, through_punchup
+from benchmarks.instant_server import start
 
 
 def through_inspect(base_url: str, log_dir: str) -> float:

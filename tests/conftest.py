@@ -15,7 +15,7 @@ from typing import Iterator
 import pytest
 
 from punchup.models.base import Model
-from punchup.models.local import LocalModel, smollm2_path
+from punchup.models.providers.local import LocalModel, smollm2_path
 from punchup.store import Store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

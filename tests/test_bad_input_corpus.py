@@ -10,7 +10,7 @@ from typing import Callable
 
 import pytest
 
-from punchup.cli import main
+from punchup.cli.main import main
 from tests.conftest import free_port
 
 GOOD_PACK = (Path(__file__).resolve().parents[1] / "src/punchup/packs/poetry.yaml").read_text(encoding="utf-8")

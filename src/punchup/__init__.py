@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from punchup.__about__ import __version__
 from punchup.errors import ModelError, PunchupError, StoreError
-from punchup.lazy import lazy_attributes
+from punchup.util.lazy import lazy_attributes
 
 _LAZY = {
     # models
@@ -31,14 +31,14 @@ _LAZY = {
     "PairwiseJudge": "punchup.judging",
     "detect_injection": "punchup.judging",
     "build_judges": "punchup.judging.factory",
-    "calibrate": "punchup.calibrate",
+    "calibrate": "punchup.analysis.calibrate",
     # metrics and ranking
     "text_metrics": "punchup.metrics",
-    "rank_with_ci": "punchup.ranking",
+    "rank_with_ci": "punchup.analysis.ranking",
     # bench and report
-    "Bench": "punchup.bench",
-    "BenchConfig": "punchup.bench",
-    "WriterProfile": "punchup.writers",
+    "Bench": "punchup.bench.run",
+    "BenchConfig": "punchup.bench.config",
+    "WriterProfile": "punchup.bench.writers",
     "write_report": "punchup.report",
     # studio
     "Studio": "punchup.studio",

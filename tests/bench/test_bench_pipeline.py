@@ -6,11 +6,13 @@ import random
 
 import pytest
 
-from punchup.bench import Bench, BenchConfig, sample_seed
+from punchup.bench.config import BenchConfig
+from punchup.bench.run import Bench
+from punchup.bench.state import sample_seed
 from punchup.errors import PunchupError
 from punchup.models import get_model
 from punchup.models.fake import script
-from punchup.pairing import schedule_pairs
+from punchup.bench.pairing import schedule_pairs
 
 
 def quality_judge(messages, config):
@@ -79,8 +81,8 @@ async def test_rerun_makes_zero_model_calls_and_gives_the_same_ranking(store):
 
 
 async def test_rerun_reuses_metrics_and_summary_until_inputs_or_code_change(store, monkeypatch):
-    import punchup.bench as bench_module
-    import punchup.summary as summary_module
+    import punchup.bench.run as bench_module
+    import punchup.analysis.summary as summary_module
 
     counted = {"metrics": 0, "summaries": 0}
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from punchup.errors import PunchupError
-from punchup.judging import embeddings
-from punchup.judging.embeddings import DIMENSIONS, chunks, embed
+from punchup.judging.heuristic import embeddings
+from punchup.judging.heuristic.embeddings import DIMENSIONS, chunks, embed
 
 
 @pytest.mark.embed

@@ -9,8 +9,8 @@ import pytest
 
 from punchup.errors import PunchupError
 from punchup.judging.factory import build_judges, judge_models, panel_members
-from punchup.judging.features import FEATURES, FEATURE_NAMES, sentences, text_features
-from punchup.judging.heuristic import (
+from punchup.judging.heuristic.features import FEATURES, FEATURE_NAMES, sentences, text_features
+from punchup.judging.heuristic.judge import (
     HEURISTIC_JUDGE,
     WEIGHTS_PATH,
     CraftScorer,
@@ -19,7 +19,7 @@ from punchup.judging.heuristic import (
     named_move,
     numbered_items,
 )
-from punchup.judging.heuristic_fit import (
+from punchup.judging.heuristic.fit import (
     Standardiser,
     choose_l2,
     fit_logistic,

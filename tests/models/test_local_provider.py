@@ -6,7 +6,7 @@ import pytest
 
 from punchup.errors import ModelError
 from punchup.models import GenerateConfig, Message, get_model
-from punchup.models.local import resolve_gguf, smollm2_path
+from punchup.models.providers.local import resolve_gguf, smollm2_path
 
 pytestmark = pytest.mark.real
 

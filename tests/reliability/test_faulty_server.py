@@ -2,7 +2,8 @@
 
 from collections import Counter
 
-from punchup.bench import Bench, BenchConfig
+from punchup.bench.config import BenchConfig
+from punchup.bench.run import Bench
 from tests.reliability.fault_server import FAULTS, FaultServer
 
 

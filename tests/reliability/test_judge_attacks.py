@@ -4,7 +4,8 @@ and every result and the summary say so."""
 import json
 import random
 
-from punchup.bench import Bench, BenchConfig
+from punchup.bench.config import BenchConfig
+from punchup.bench.run import Bench
 from punchup.judging import detect_injection
 from punchup.models.fake import script
 from punchup.report import render_report

@@ -11,7 +11,8 @@ from typing import Any, Callable
 
 import pytest
 
-from punchup.bench import Bench, BenchConfig
+from punchup.bench.config import BenchConfig
+from punchup.bench.run import Bench
 from punchup.models.fake import script
 from punchup.store import Store
 

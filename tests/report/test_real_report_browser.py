@@ -11,7 +11,8 @@ import shutil
 
 import pytest
 
-from punchup.bench import Bench, BenchConfig
+from punchup.bench.config import BenchConfig
+from punchup.bench.run import Bench
 from punchup.report import write_report
 from tests.report.helpers import chromium_page, watch_page
 

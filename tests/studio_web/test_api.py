@@ -179,7 +179,7 @@ def test_a_bad_label_is_a_clear_400(client):
 def test_a_story_started_in_the_cli_opens_in_the_browser_and_back(client, studio: Studio):
     from click.testing import CliRunner
 
-    from punchup.cli import cli
+    from punchup.cli.main import cli
 
     path = studio.store.location  # the very file the app serves from
     made = CliRunner().invoke(cli, ["write", "new", "A ferryman smuggles letters.", "--title", "Ferry", "--store", path])

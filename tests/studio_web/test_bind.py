@@ -28,7 +28,7 @@ def test_the_default_is_loopback():
 
 
 def test_the_cli_refuses_a_non_loopback_host_from_the_environment(monkeypatch, capsys):
-    from punchup.cli import main
+    from punchup.cli.main import main
 
     monkeypatch.setenv("PUNCHUP_STUDIO_HOST", "0.0.0.0")
     with pytest.raises(SystemExit) as exit_info:

@@ -7,7 +7,7 @@ from pathlib import Path
 from punchup.judging.factory import PairJudging, RubricJudging
 from punchup.judging.records import PairResult, RubricResult
 from punchup.packs import Pack, PromptSpec
-from punchup.textfiles import read_user_text
+from punchup.util.textfiles import read_user_text
 
 def read_text(path: Path) -> str:
     return read_user_text(path, "text file")

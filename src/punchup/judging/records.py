@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:
+    from punchup.models import CachedModel
     from punchup.packs import Pack, Persona, PromptSpec
+    from punchup.store import Store
 
 Verdict = Literal["A", "B", "tie"]
 
@@ -69,3 +72,18 @@ class PairJudging(Protocol):
     name: str
 
     async def judge_pair(self, pack: Pack, prompt: PromptSpec, text_x: str, text_y: str) -> PairResult: ...
+
+
+JudgePair = tuple[RubricJudging, PairJudging]
+
+
+@dataclass(frozen=True)
+class JudgeFamily:
+    """A registered family of judges answering for "family/NAME" (punchup.registry.judges).
+
+    `names` lists the valid NAMEs (checked before any store or model is opened); `build` makes the
+    rubric and pairwise judge for one of them. A judge that needs no model ignores `model_for`.
+    """
+
+    names: Callable[[], list[str]]
+    build: Callable[[str, "Store", Callable[[str], "CachedModel"]], Any]

@@ -11,7 +11,7 @@ import asyncio
 from dataclasses import dataclass
 
 from punchup.errors import ModelError
-from punchup.hashing import content_key
+from punchup.util.hashing import content_key
 from punchup.models.base import GenerateConfig, Generation, Message, Model
 from punchup.store import Store
 

@@ -8,17 +8,16 @@ walking it along the location pydantic reports.
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import os
-import typing
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
+from punchup.packs.diagnostics import describe_validation_error, describe_yaml_error, line_at, one_line, yaml_kind
 from punchup.packs.schema import Pack, PackError
 
 __all__ = [
@@ -40,7 +39,7 @@ PACK_SUFFIXES = (".yaml", ".yml")
 
 def builtin_pack_dir() -> Path:
     """The folder holding the packs shipped with punchup."""
-    return Path(str(resources.files(__package__)))
+    return Path(str(resources.files(__package__))) / "builtin"
 
 
 def _builtin_names() -> list[str]:
@@ -132,16 +131,6 @@ def _unknown_pack_message(name: str) -> str:
 # --- reading one file ---------------------------------------------------
 
 # How to name what YAML made of a value, for messages like "not a list".
-_YAML_KIND_NAMES: dict[type, str] = {
-    list: "a list",
-    str: "a piece of text",
-    int: "a number",
-    float: "a number",
-    bool: "a true/false value",
-    type(None): "null",
-    datetime.date: "a date",
-    datetime.datetime: "a date and time",
-}
 
 
 # Packs are frozen, so one parsed copy per file version can be shared: a bench
@@ -169,18 +158,18 @@ def _parse_file(path: Path) -> Pack:
     if data is None and isinstance(root, yaml.ScalarNode) and root.value == "":
         raise PackError(f"{label}: file is empty")  # e.g. a lone "---"
     if not isinstance(data, dict):
-        kind = _YAML_KIND_NAMES.get(type(data), f"a {type(data).__name__}")
+        kind = yaml_kind(data)
         raise PackError(
             f"{label}:{root.start_mark.line + 1}: the top level must be a mapping of pack fields "
             f"(name:, version:, rubric:, ...), not {kind}"
         )
     if "source_path" in data:
-        line = _line_at(root, ("source_path",))
+        line = line_at(root, ("source_path",))
         raise PackError(f"{label}:{line}: source_path: set by the loader; remove it from the file")
     try:
         pack = Pack.model_validate({**data, "source_path": str(path.resolve())})
     except ValidationError as error:
-        raise PackError(_describe_validation_error(error, root, label)) from None
+        raise PackError(describe_validation_error(error, root, label)) from None
     except RecursionError:
         raise PackError(f"{label}: values are nested too deeply to validate") from None
     return pack
@@ -224,7 +213,7 @@ def _compose(text: str, label: str) -> yaml.Node:
         # crashes the interpreter on deeply nested input, and packs are user files.
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
-        raise PackError(_describe_yaml_error(error, label)) from None
+        raise PackError(describe_yaml_error(error, label)) from None
     except yaml.reader.ReaderError as error:
         line = text[: error.position].count("\n") + 1
         raise PackError(
@@ -233,7 +222,7 @@ def _compose(text: str, label: str) -> yaml.Node:
     except RecursionError:
         raise PackError(f"{label}: YAML is nested too deeply") from None
     except Exception as error:  # noqa: BLE001 - parsing the user's text; see _construct
-        raise PackError(f"{label}: YAML syntax error: {_one_line(str(error))}") from None
+        raise PackError(f"{label}: YAML syntax error: {one_line(str(error))}") from None
     if root is None:  # only comments or document markers
         raise PackError(f"{label}: file is empty")
     return root
@@ -244,26 +233,14 @@ def _construct(root: yaml.Node, label: str) -> Any:
     try:
         return yaml.SafeLoader("").construct_document(root)
     except yaml.MarkedYAMLError as error:
-        raise PackError(_describe_yaml_error(error, label)) from None
+        raise PackError(describe_yaml_error(error, label)) from None
     except RecursionError:
         raise PackError(f"{label}: YAML is nested too deeply") from None
     except Exception as error:  # noqa: BLE001 - see below
         # PyYAML's constructors raise bare ValueError/IndexError/... for some
         # well-formed but impossible scalars (the date 2024-02-30, an empty
         # "!!int"). The input is the user's file, so any failure here is theirs.
-        raise PackError(f"{label}: YAML value cannot be read: {_one_line(str(error))}") from None
-
-
-def _describe_yaml_error(error: yaml.MarkedYAMLError, label: str) -> str:
-    mark = error.problem_mark or error.context_mark
-    where = f"{label}:{mark.line + 1}" if mark is not None else label
-    # PyYAML's own order reads naturally: "while parsing a block mapping, expected ..."
-    problem = ", ".join(part for part in (error.context, error.problem) if part) or "invalid YAML"
-    return f"{where}: YAML syntax error: {_one_line(problem)}"
-
-
-def _one_line(message: str) -> str:
-    return " ".join(message.split())
+        raise PackError(f"{label}: YAML value cannot be read: {one_line(str(error))}") from None
 
 
 def _check_tree(root: yaml.Node, label: str) -> None:
@@ -308,129 +285,3 @@ def _check_tree(root: yaml.Node, label: str) -> None:
 
 
 # --- pointing a pydantic error at a line --------------------------------
-
-
-def _describe_validation_error(error: ValidationError, root: yaml.Node, label: str) -> str:
-    details = error.errors(include_url=False)
-    # A misspelt key shows up twice: as an unknown field and as the field it
-    # should have been, missing. Only the first says what to fix.
-    explained_by_typo = {
-        (*tuple(d["loc"][:-1]), suggestion)
-        for d in details
-        if d["type"] == "extra_forbidden"
-        for suggestion in _close_field(tuple(d["loc"]))
-    }
-    problems = []
-    for detail in details:
-        loc = tuple(detail["loc"])
-        if detail["type"] == "missing" and loc in explained_by_typo:
-            continue
-        ctx = detail.get("ctx") or {}
-        if detail["type"] == "duplicate_id" and "index" in ctx:
-            # The validator runs on the whole list; point at the repeated item's id.
-            loc = (*loc, ctx["index"], "id")
-        line, node = _locate(root, loc)
-        message = _message_for(detail, loc, node)
-        if detail["type"] == "invalid_key":
-            # Here the last loc element is the offending key itself, not a
-            # field name, so name it in the message rather than the path.
-            message = f"key {loc[-1]} is not text; put it in quotes"
-            loc = loc[:-1]
-        problems.append((line, loc, message))
-    # Report the problem nearest the top of the file: it is the one an
-    # author reading down the file meets first.
-    line, loc, message = min(problems, key=lambda p: p[0])
-    more = len(problems) - 1
-    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-    field = _format_loc(loc) or "(top level)"
-    return f"{label}:{line}: {field}: {message}{suffix}"
-
-
-def _message_for(detail: Any, loc: tuple[Any, ...], node: yaml.Node | None) -> str:
-    kind = detail["type"]
-    if kind == "missing":
-        return "field required"
-    if kind == "extra_forbidden":
-        close = _close_field(loc)
-        if close:
-            return f"unknown field; did you mean '{close[0]}'?"
-        allowed = _allowed_keys(loc[:-1])
-        if allowed:
-            return f"unknown field (allowed: {', '.join(allowed)})"
-        return "unknown field"
-    if kind == "string_type" and isinstance(node, yaml.ScalarNode) and not node.style:
-        # Unquoted yes/no/on/off, numbers and dates are not text to YAML.
-        kind = _YAML_KIND_NAMES.get(type(detail["input"]), "something else")
-        return f"should be text, but YAML read {node.value} as {kind}; put it in quotes"
-    return _one_line(detail["msg"])
-
-
-def _close_field(loc: tuple[Any, ...]) -> list[str]:
-    """The real field name an unknown key at `loc` was probably meant to be, if any."""
-    return difflib.get_close_matches(str(loc[-1]), _allowed_keys(loc[:-1]), n=1)
-
-
-def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
-    """Field names of the model at `loc`, for 'did you mean' hints."""
-    model: type[BaseModel] | None = Pack
-    for part in loc:
-        if model is None:
-            return []
-        if isinstance(part, int):
-            continue  # an index into a list keeps the list's item model
-        field = model.model_fields.get(str(part))
-        model = _model_in(field.annotation) if field is not None else None
-    if model is None:
-        return []
-    return [name for name in model.model_fields if not (model is Pack and name == "source_path")]
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    # Check type arguments first: on some Pythons `list[X]` passes
-    # isinstance(..., type) but makes issubclass() raise.
-    args = typing.get_args(annotation)
-    if args:
-        return next((m for m in map(_model_in, args) if m is not None), None)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    return None
-
-
-def _format_loc(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def _line_at(root: yaml.Node, loc: tuple[Any, ...]) -> int:
-    return _locate(root, loc)[0]
-
-
-def _locate(root: yaml.Node, loc: tuple[Any, ...]) -> tuple[int, yaml.Node | None]:
-    """1-based line of the deepest node along `loc` that exists, and the node at `loc` if it exists.
-
-    For a mapping entry the key's line is used, so `temperature: 3` points
-    at its own line even when the value is a block on the next one.
-    """
-    node: yaml.Node = root
-    line = root.start_mark.line + 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            entry = next(
-                ((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)),
-                None,
-            )
-            if entry is None:
-                return line, None
-            key, node = entry
-            line = key.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line, None
-    return line, node

@@ -23,7 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from punchup.errors import PunchupError
-from punchup.hashing import content_key
+from punchup.util.hashing import content_key
 
 
 class PackError(PunchupError):

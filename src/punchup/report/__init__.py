@@ -10,7 +10,7 @@ cached bench re-run that leaves its report alone should not pay for.
 
 from __future__ import annotations
 
-from punchup.lazy import lazy_attributes
+from punchup.util.lazy import lazy_attributes
 
 _LAZY = {
     "ComparisonResult": "punchup.report.compare",

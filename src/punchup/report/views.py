@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from punchup.report import plots
 from punchup.report.load import CriterionLabel, PackInfo, ReportData
-from punchup.summary import FLIP_WARNING, KEEPER_SCORE, LOVE_SCORE
+from punchup.analysis.summary import FLIP_WARNING, KEEPER_SCORE, LOVE_SCORE
 
 
 def writer_order(data: ReportData) -> list[str]:

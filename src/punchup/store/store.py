@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
 from punchup.errors import StoreError
-from punchup.hashing import canonical_json
+from punchup.util.hashing import canonical_json
 from punchup.store.migrations import MIGRATIONS
 
 DEFAULT_STORE = "punchup.db"

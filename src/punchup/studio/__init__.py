@@ -11,7 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS: dict[str, str] = {
-    "DEFAULT_JUDGE": "punchup.studio.defaults",
+    "DEFAULT_JUDGE": "punchup.judging.factory",
     "NO_JUDGE": "punchup.studio.defaults",
     "AuthorShare": "punchup.studio.authorship",
     "AuthorshipReport": "punchup.studio.authorship",
@@ -41,7 +41,8 @@ __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
     from punchup.studio.authorship import AuthorShare, AuthorshipReport, NodeAuthorship, SceneAuthorship
-    from punchup.studio.defaults import DEFAULT_JUDGE, NO_JUDGE
+    from punchup.judging.factory import DEFAULT_JUDGE
+    from punchup.studio.defaults import NO_JUDGE
     from punchup.studio.export import ExportResult
     from punchup.studio.provenance import Source, Span
     from punchup.studio.records import (

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-# The judge that ranks alternatives when the writer names none: the built-in, model-free
-# craft judge (fast and deterministic); None would mean "the model that wrote them".
-DEFAULT_JUDGE: str | None = "craft/heuristic"
+# The judge that ranks alternatives when the writer names none is punchup.judging.factory.DEFAULT_JUDGE,
+# the same one the bench uses.
 
 # Judge spec that skips ranking (alternatives keep their generation order).
 NO_JUDGE = "none"

@@ -11,11 +11,12 @@ import asyncio
 from dataclasses import dataclass
 from typing import Callable
 
-from punchup.generate import generate_samples
+from punchup.bench.generate import generate_samples
 from punchup.judging.factory import JudgeSet
 from punchup.models import CachedModel, GenerateConfig, call_key
 from punchup.packs import Pack, PromptSpec
-from punchup.studio.defaults import DEFAULT_JUDGE, KIND_MAX_TOKENS, NO_JUDGE
+from punchup.judging.factory import DEFAULT_JUDGE
+from punchup.studio.defaults import KIND_MAX_TOKENS, NO_JUDGE
 from punchup.studio.outline import beat_entries, clean_generation
 from punchup.studio.prompts import context_for, judge_brief, node_messages, prompt_hash
 from punchup.studio.records import Alternative, Node, RankedNode, Story

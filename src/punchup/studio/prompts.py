@@ -12,7 +12,7 @@ from functools import lru_cache
 import jinja2
 from pydantic import BaseModel
 
-from punchup.hashing import content_key
+from punchup.util.hashing import content_key
 from punchup.models import Message
 from punchup.packs import Pack
 from punchup.studio.outline import beat_entries, parse_scene_card

@@ -9,7 +9,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from punchup.hashing import canonical_json
+from punchup.util.hashing import canonical_json
 from punchup.store import Store
 from punchup.studio.provenance import Span
 from punchup.studio.records import Alternative, Node, NodeState, NodeVersion, Story

@@ -21,7 +21,7 @@ from punchup.studio.cascade import run_cascade
 from punchup.studio.editing import Editor
 from punchup.studio.export import ExportFormat, ExportResult, check_format, output_path, write_export
 from punchup.studio.fountain import build_fountain, build_markdown
-from punchup.studio.defaults import DEFAULT_JUDGE
+from punchup.judging.factory import DEFAULT_JUDGE
 from punchup.studio.mine import Miner, MiningSettings, resolve_target
 from punchup.studio.outline import excerpt
 from punchup.studio.prompts import medium_of

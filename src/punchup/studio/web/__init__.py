@@ -5,7 +5,7 @@ Names load on first use, so registering `punchup studio` does not import FastAPI
 
 from __future__ import annotations
 
-from punchup.lazy import lazy_attributes
+from punchup.util.lazy import lazy_attributes
 
 _LAZY = {
     "create_app": "punchup.studio.web.app",

@@ -1,0 +1,1 @@
+"""Analysis of bench state: rankings with intervals, the typed summary, judge calibration."""

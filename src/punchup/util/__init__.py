@@ -1,0 +1,1 @@
+"""Small helpers every layer may use: content hashing, reading user text files, lazy attributes."""
