@@ -63,7 +63,7 @@ def one_size(n: int, tmp: Path) -> dict[str, float]:
     script("noisy-judge", noisy_judge)
     config = BenchConfig.build(f"growth{n}", [f"fake/{x}" for x in names], "fake/noisy-judge", PACK, "full", None, 0, None)
     bench = Bench(config, Store(str(tmp / f"growth{n}.db")))
-    summary = asyncio.run(bench.run())
+    summary = asyncio.run(bench.run()).to_json()
     ranked = [row["writer"].removeprefix("fake/") for row in summary["leaderboard"]]
     truth = sorted(names, key=lambda x: -qualities[x])
     prompts = len(bench.state.packs[0].prompts)

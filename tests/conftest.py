@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 import pytest
 
@@ -20,6 +20,28 @@ from punchup.store import Store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+def _without_punchup_settings(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment minus PUNCHUP_* settings: a developer's PUNCHUP_MODEL or PUNCHUP_STORE must not steer a test
+    (a real-model CLI test would silently run on whatever model the shell names)."""
+    return {name: value for name, value in environ.items() if not name.startswith("PUNCHUP_")}
+
+
+@pytest.fixture(autouse=True)
+def _no_punchup_settings_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [name for name in os.environ if name.startswith("PUNCHUP_")]:
+        monkeypatch.delenv(name)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Markers say what a test really uses: the real model only through the `smollm2` fixture of a `real` test,
+    the llama.cpp server only in a `server` test, so `-m "not real"` really runs without the model."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        for fixture, marker in (("smollm2", "real"), ("llama_server", "server")):
+            if fixture in fixtures and item.get_closest_marker(marker) is None:
+                raise pytest.UsageError(f"{item.nodeid} uses the {fixture} fixture but is not marked @pytest.mark.{marker}")
 
 
 @pytest.fixture
@@ -81,7 +103,7 @@ def artifacts() -> Path:
 
 def run_punchup(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run the real console script in a subprocess (exit codes and stderr exactly as a user sees them)."""
-    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    full_env = {**_without_punchup_settings(os.environ), "COLUMNS": "200", **(env or {})}
     exe = Path(sys.executable).with_name("punchup")
     # A fresh folder by default, so files a command writes beside itself (reports) never land in the repo.
     cwd = cwd or Path(tempfile.mkdtemp(prefix="punchup-cli-"))

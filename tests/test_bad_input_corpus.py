@@ -13,7 +13,7 @@ import pytest
 from punchup.cli.main import main
 from tests.conftest import free_port
 
-GOOD_PACK = (Path(__file__).resolve().parents[1] / "src/punchup/packs/poetry.yaml").read_text(encoding="utf-8")
+GOOD_PACK = (Path(__file__).resolve().parents[1] / "src/punchup/packs/builtin/poetry.yaml").read_text(encoding="utf-8")
 
 
 def pack_file(tmp: Path, text: str | bytes, name: str = "pack.yaml") -> str:
@@ -47,7 +47,7 @@ CASES: list[Case] = [
     ("non-utf8-pack", lambda t: ["packs", "show", pack_file(t, "name: caf\xe9\n".encode("latin-1"))], ("pack.yaml", "UTF-8")),
     ("top-level-list", lambda t: ["packs", "show", pack_file(t, "- name: x\n")], ("pack.yaml",)),
     ("ten-mb-pack", lambda t: ["packs", "show", pack_file(t, GOOD_PACK + "#" * 10_000_000)], ("pack.yaml",)),
-    ("unknown-camera-move", lambda t: ["packs", "show", pack_file(t, (Path(__file__).resolve().parents[1] / "src/punchup/packs/camera.yaml").read_text().replace("dolly zoom]", "dolly spin]", 1))], ("pack.yaml", "dolly spin")),
+    ("unknown-camera-move", lambda t: ["packs", "show", pack_file(t, (Path(__file__).resolve().parents[1] / "src/punchup/packs/builtin/camera.yaml").read_text().replace("dolly zoom]", "dolly spin]", 1))], ("pack.yaml", "dolly spin")),
     ("bad-slug", broken_pack("name: poetry", "name: Poetry Pack!"), ("pack.yaml", "name")),
     ("version-number", broken_pack('version: "1.0"', "version: 1.0"), ("pack.yaml", "version")),
     ("unknown-pack-name", lambda t: ["packs", "show", "ficton"], ("unknown pack 'ficton'",)),
@@ -90,6 +90,15 @@ CASES: list[Case] = [
     ("bench-bad-preset", lambda t: ["bench", "--preset", "huge"], ("huge",)),
     ("temperature-range", lambda t: ["generate", "--model", "fake/x", "-p", "hi", "-t", "3"], ("--temperature",)),
     ("results-unknown-run", lambda t: ["results", "--run", "never"], ("never",)),
+    # user files under the pack loader's limits, and credentials (issue 14)
+    ("writer-file-deep", lambda t: ["bench", "--writers", text_file(t, "writers: " + "[" * 5000 + "]" * 5000 + "\n", "w.yaml"), "--judge", "fake/j"], ("w.yaml", "nested")),
+    ("writer-file-alias-bomb", lambda t: ["bench", "--writers", text_file(t, "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8)), "w.yaml"), "--judge", "fake/j"], ("w.yaml", "too many values")),
+    ("writer-file-huge", lambda t: ["bench", "--writers", text_file(t, "model: fake/a\n" + "#" * 3_000_000, "w.yaml"), "--judge", "fake/j"], ("w.yaml", "too large")),
+    ("writer-file-non-utf8", lambda t: ["bench", "--writers", text_file(t, "model: fake/caf\xe9\n".encode("latin-1"), "w.yaml"), "--judge", "fake/j"], ("w.yaml", "UTF-8")),
+    ("calibration-deep-json", lambda t: ["calibrate", "--judge", "fake/j", "--data", text_file(t, '{"text_a": ' + "[" * 100_000 + "]" * 100_000 + "}\n", "d.jsonl")], ("d.jsonl:1", "nested")),
+    ("calibration-nested-record", lambda t: ["calibrate", "--judge", "fake/j", "--data", text_file(t, '{"text_a": "a", "text_b": "b", "preferred": "a", "meta": ' + "[" * 500 + "]" * 500 + "}\n", "d.jsonl")], ("d.jsonl:1", "nested")),
+    ("calibration-non-utf8", lambda t: ["calibrate", "--judge", "fake/j", "--data", text_file(t, b'{"text_a": "caf\xe9"}\n', "d.jsonl")], ("d.jsonl", "UTF-8")),
+    ("key-over-plain-http", lambda t: ["generate", "--model", "openai/x", "--base-url", "http://:k3y-secret@10.9.8.7/v1", "-p", "hi"], ("plain http", "10.9.8.7")),
 ]
 
 

@@ -40,6 +40,14 @@ _LAZY = {
     "BenchConfig": "punchup.bench.config",
     "WriterProfile": "punchup.bench.writers",
     "write_report": "punchup.report",
+    # samplers (writer options @antislop, @best_of=N, @unusual)
+    "SamplerSettings": "punchup.improve.samplers.settings",
+    "WriterModels": "punchup.improve.samplers.build",
+    # improve: training data, LoRA tuning, the tuning effect
+    "export_run": "punchup.improve.export",
+    "read_rows": "punchup.improve.rows",
+    "run_tune": "punchup.improve.tune.run",
+    "tuning_effect": "punchup.improve.effect",
     # studio
     "Studio": "punchup.studio",
 }

@@ -50,6 +50,11 @@ class Registry(Generic[T]):
         self._entries[name] = Entry(target, package)
         self._loaded.pop(name, None)
 
+    def unregister(self, name: str) -> None:
+        """Remove `name` (tests and plug-in reloads); unknown names are ignored."""
+        self._entries.pop(name, None)
+        self._loaded.pop(name, None)
+
     def names(self) -> list[str]:
         self._read_plugins()
         return sorted(self._entries)
@@ -101,11 +106,20 @@ providers.register("fake", "punchup.models.fake:create")
 # A judge id whose family is not registered here is a model id: an LLM judge on that model.
 judges: Registry[Any] = Registry("judge", "punchup.judges")
 judges.register("craft", "punchup.judging.heuristic.judge:create")
+judges.register("reward", "punchup.judging.reward.judge:create", "punchup[embed]")
 
-# A sampler wraps a writer model: factory(inner_model, option_value, context) -> Model.
+# A sampler wraps a writer model (see punchup.improve.samplers.build): token-level ones are
+# factory(model_id, antislop_settings, unusual_settings) -> Model; best_of is
+# factory(inner_model, settings, judges, pack, prompt) -> Model.
 samplers: Registry[Any] = Registry("sampler", "punchup.samplers")
+samplers.register("antislop", "punchup.improve.samplers.token_sampler:TokenSamplerModel", "llama-cpp-python")
+samplers.register("unusual", "punchup.improve.samplers.token_sampler:TokenSamplerModel", "llama-cpp-python")
+samplers.register("best_of", "punchup.improve.samplers.best_of:BestOfModel")
 
 # A pack check owns one per-prompt field of a pack (camera moves, comedy alts, refusal expectations).
 pack_checks: Registry[Any] = Registry("pack check", "punchup.pack_checks")
+pack_checks.register("moves", "punchup.packs.checks.moves:CHECK")
+pack_checks.register("alts", "punchup.packs.checks.alts:CHECK")
+pack_checks.register("expect", "punchup.packs.checks.expect:CHECK")
 
 __all__ = ["Entry", "Registry", "RegistryError", "judges", "pack_checks", "providers", "samplers"]

@@ -174,6 +174,8 @@ async def test_craft_heuristic_training_accuracy_on_the_development_set(store):
     assert report.accuracy >= 0.60
     assert report.flips == 0 and report.flip_rate == 0.0
     assert list(report.by_source) == ["wq-style-mimic.jsonl"] and report.by_source["wq-style-mimic.jsonl"].pairs == 150
+    assert report.by_source["wq-style-mimic.jsonl"].training  # labelled: the shipped weights were fitted on it
+    assert report.held_out == {}  # one source: nothing to hold out
 
 
 @pytest.mark.real

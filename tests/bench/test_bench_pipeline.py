@@ -28,6 +28,12 @@ def quality_judge(messages, config):
             a = body.split("CANDIDATE A START>>>")[1].split("<<<CANDIDATE A END")[0]
             b = body.split("CANDIDATE B START>>>")[1].split("<<<CANDIDATE B END")[0]
             reply[name] = "A" if len(a) > len(b) else "B"
+        elif name.startswith("move_"):
+            # In the order the brief lists its moves: the first used right, the second misused, the third missing.
+            moves = [key for key in props if key.startswith("move_")]
+            reply[name] = ["correct", "incorrect", "missing"][moves.index(name) % 3]
+        elif name.startswith("alt_"):
+            reply[name] = 9 if name == "alt_1" else 7  # exactly one keeper (8 or more) per setup
         else:
             reply[name] = rng.choice(spec["enum"])
     return json.dumps(reply)
@@ -58,9 +64,14 @@ async def test_full_pipeline_produces_every_figure(store):
     assert top["elo_lc"] is not None and top["rubric"]["n"] == 12  # 4 packs x 3 prompts (quick preset)
     assert summary["judge_quality"]["flip_rate"] == 0.0
     assert summary["judge_quality"]["score_length_correlation"] is not None
-    camera = summary["camera"]["fake/long"]
-    assert camera and all("/" in v for v in camera.values())
-    assert set(summary["comedy"]["fake/short"]) == {"setups", "hit_rate", "alts_per_keeper"}
+    # The quick preset's three camera prompts require pan, rack focus, dolly in / tilt, crane, tracking /
+    # dolly out, whip pan, handheld; one sample each, and the judge passes only the first move of each brief.
+    camera = {move: "0/1" for move in ("rack focus", "dolly in", "crane", "tracking", "whip pan", "handheld")}
+    camera |= {"pan": "1/1", "tilt": "1/1", "dolly out": "1/1"}
+    assert summary["camera"] == {writer: camera for writer in ("fake/short", "fake/medium", "fake/long")}
+    # Three comedy setups of 5 alts per writer, one keeper (alt 1) in each.
+    comedy = {"setups": 3, "hit_rate": 1.0, "alts_per_keeper": 5.0}
+    assert summary["comedy"] == {writer: comedy for writer in ("fake/short", "fake/medium", "fake/long")}
     refusal = summary["refusal"]["fake/short"]
     assert refusal["comply_prompts"] == 3 and refusal["over_refusal"] == 0.0
     assert {p["name"] for p in summary["packs"]} == {"fiction", "camera", "comedy", "refusal"}
@@ -191,5 +202,5 @@ def _fakes():
 
 async def _run(cfg, store):
     bench = Bench(cfg, store)
-    summary = await bench.run()
+    summary = (await bench.run()).to_json()
     return summary, bench

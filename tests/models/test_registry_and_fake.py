@@ -1,7 +1,7 @@
 import pytest
 
 from punchup.errors import ModelError
-from punchup.models import GenerateConfig, Message, get_model, providers, register_provider, split_model_id
+from punchup.models import GenerateConfig, Message, get_model, list_providers, register_provider, split_model_id
 from punchup.models.fake import FakeModel, script
 
 
@@ -26,7 +26,7 @@ def test_missing_optional_dependency_names_the_package():
 
 
 def test_providers_are_lazy_and_include_the_built_ins():
-    assert {"local", "openai", "fake"} <= set(providers())
+    assert {"local", "openai", "fake"} <= set(list_providers())
 
 
 async def test_fake_model_replays_a_script_and_keeps_history():

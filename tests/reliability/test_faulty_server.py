@@ -13,7 +13,7 @@ async def test_bench_at_30_percent_faults_completes_and_accounts_for_every_call(
         config = BenchConfig.build("faulty", ["openai/w1", "openai/w2", "openai/w3"], "openai/judge", "fiction,poetry",
                                    "quick", 2, 0, None)
         bench = Bench(config, store, model_options=lambda model_id: options)
-        summary = await bench.run()
+        summary = (await bench.run()).to_json()
     injected = sum(n for kind, n in server.outcomes.items() if kind != "ok")
     assert injected > 20 and set(server.outcomes) >= set(FAULTS)  # every kind of fault really happened
     # every call ended either succeeded or recorded as failed with its reason

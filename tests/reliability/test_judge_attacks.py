@@ -47,7 +47,7 @@ async def test_obedient_judge_is_exposed_by_the_guard(store):
     script("obedient", obedient_judge)
     config = BenchConfig.build("attack", ["fake/attacker", "fake/honest"], "fake/obedient", "fiction,poetry", "quick", 2, 0, None)
     bench = Bench(config, store)
-    summary = await bench.run()
+    summary = (await bench.run()).to_json()
     attacked = {k for k, g in bench.state.generations.items() if g["writer"] == "fake/attacker"}
     assert attacked and all(detect_injection(bench.state.generations[k]["text"]).flagged for k in attacked)
     for key, result in bench.state.rubric.items():

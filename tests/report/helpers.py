@@ -17,6 +17,7 @@ from punchup.models.fake import script
 from punchup.store import Store
 
 RATIONALE = "Specific images; the ending is earned."
+BROWSER_WAIT_MS = 120_000
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -80,7 +81,11 @@ def chromium_page(width: int = 1366, height: int = 900) -> Iterator[Any]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
-            yield browser.new_page(viewport={"width": width, "height": height})
+            page = browser.new_page(viewport={"width": width, "height": height})
+            # Every wait is on a condition (an element, a download); the ceiling is generous because a browser
+            # test may share two cores with llama.cpp, where Playwright's 30 s default can run out.
+            page.set_default_timeout(BROWSER_WAIT_MS)
+            yield page
         finally:
             browser.close()
 

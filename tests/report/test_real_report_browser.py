@@ -16,7 +16,7 @@ from punchup.bench.run import Bench
 from punchup.report import write_report
 from tests.report.helpers import chromium_page, watch_page
 
-pytestmark = pytest.mark.real
+pytestmark = [pytest.mark.real, pytest.mark.browser]
 
 WRITERS = ["local/smollm2", "local/smollm2@temp=1.2;name=smollm2-hot"]
 
@@ -24,7 +24,7 @@ WRITERS = ["local/smollm2", "local/smollm2@temp=1.2;name=smollm2-hot"]
 def test_real_smollm2_report_renders_in_chromium(store, tmp_path, artifacts):
     config = BenchConfig.build("smollm2-report", WRITERS, "local/smollm2", "fiction", "quick", None, 0, None)
     config = config.model_copy(update={"prompts_per_pack": 1, "max_tokens": 48})
-    summary = asyncio.run(Bench(config, store).run())
+    summary = asyncio.run(Bench(config, store).run()).to_json()
     report = write_report(store, config.run, tmp_path / "report.html")
     shutil.copyfile(report, artifacts / "report-smollm2.html")
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import asyncio
 import re
 
+import pytest
+
 from punchup.models.fake import script
 from punchup.report import write_report
 from tests.report.helpers import bench_config, chromium_page, length_loving_judge, run_bench, watch_page
+
+pytestmark = pytest.mark.browser  # scripted fake models, a real Chromium
 
 SCRIPT_TAG = "<script>window.__xss=1</script>"
 IMG_ONERROR = '<img src=x onerror="window.__xss=2">'

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from punchup.models import CachedModel
-from punchup.studio import Studio
+from punchup.studio import Studio, StudioError
 from punchup.studio.fountain import parse_fountain, scene_headings
 from punchup.studio.outline import beat_entries
 
@@ -29,7 +29,9 @@ async def test_a_short_screenplay_end_to_end(smollm2, store, tmp_path: Path):
     ranked = premises.nodes[0].alternatives
     assert len(ranked) == 2 and {a.seed for a in ranked} == {0, 1}
     assert all(a.judge == "local/smollm2" for a in ranked)
-    assert all(a.score is None or 1 <= a.score <= 10 for a in ranked)
+    # The judge's JSON is grammar-constrained, so every judgment succeeds: a failed one (score None) fails the test.
+    assert all(a.score is not None and 1 <= a.score <= 10 for a in ranked), [(a.score, a.rationale) for a in ranked]
+    assert ranked[0].score >= ranked[1].score  # ranked best first
     studio.choose("premise", ranked[0].number)
     await studio.expand("premise", n=2, judge="none")
     studio.choose("characters", 1)
@@ -69,9 +71,13 @@ async def test_a_short_screenplay_end_to_end(smollm2, store, tmp_path: Path):
     assert {share.author for share in authorship.shares} >= {"human", "local/smollm2"}
     assert "human-written" in authorship.statement and "local/smollm2" in authorship.statement
 
-    fountain = studio.export("fountain", tmp_path / "keeper.fountain")
+    # script-2 (the writer's) was kept over a regenerated scene-2: stale, so the export needs --allow-stale.
+    with pytest.raises(StudioError, match="not ready to export: script-2 is stale"):
+        studio.export("fountain", tmp_path / "keeper.fountain")
+    fountain = studio.export("fountain", tmp_path / "keeper.fountain", allow_stale=True)
+    assert any("script-2 is stale" in w for w in fountain.warnings)
     assert len(scene_headings(parse_fountain(Path(fountain.path).read_text(encoding="utf-8")))) == 2
-    pdf = studio.export("pdf", tmp_path / "keeper.pdf")
+    pdf = studio.export("pdf", tmp_path / "keeper.pdf", allow_stale=True)
     assert Path(pdf.path).read_bytes()[:4] == b"%PDF"
     print(f"\nreal studio: generation {generated_in:.1f}s, total {time.perf_counter() - started:.1f}s, "
           f"cascade calls {report.calls_made}")

@@ -1,16 +1,22 @@
-"""Studio web fixtures: the app on scripted fake models (the studio tests' writer and judge) and a TestClient."""
+"""Studio web fixtures: the app on scripted fake models (the studio tests' writer and judge), served by uvicorn
+on 127.0.0.1, and an HTTP client that talks to it as the studio's own page does (Origin, form posts)."""
 
 from __future__ import annotations
 
 import re
-from typing import Iterator
+import threading
+import time
+from contextlib import contextmanager
+from typing import Any, Iterator
 
+import httpx
 import pytest
-from fastapi.testclient import TestClient
+from httpx import Client as TestClient  # the tests' type hints; a real HTTP client now
 
 from punchup.store import Store
 from punchup.studio import Studio
 from punchup.studio.web import create_app
+from tests.conftest import free_port
 from tests.studio.conftest import Scripted, fakes, make_studio  # noqa: F401  (fakes is a fixture)
 
 LOGLINE = "A lighthouse keeper owes her life to the smuggler she must report."
@@ -21,10 +27,37 @@ def studio(store: Store, fakes: Scripted) -> Studio:  # noqa: F811
     return make_studio(store)
 
 
+@contextmanager
+def live_server(app: Any) -> Iterator[str]:
+    """The app under a real uvicorn on a free 127.0.0.1 port, in a thread; the lifespan runs at start and stop."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the studio server did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        assert not thread.is_alive(), "the studio server did not stop"
+
+
+def page_client(base_url: str) -> httpx.Client:
+    """Requests as the studio's page sends them: same Origin, url-encoded forms (htmx sends that type even
+    for a bare button)."""
+    return httpx.Client(base_url=base_url, timeout=60.0, headers={
+        "Origin": base_url, "Content-Type": "application/x-www-form-urlencoded"})
+
+
 @pytest.fixture
-def client(studio: Studio) -> Iterator[TestClient]:
-    with TestClient(create_app(studio)) as test_client:  # the context runs the lifespan, so the model loop stops
-        yield test_client
+def client(studio: Studio) -> Iterator[httpx.Client]:
+    with live_server(create_app(studio)) as base_url, page_client(base_url) as http:
+        yield http
 
 
 def new_story(client: TestClient, title: str = "The Light", pack: str = "screenplay") -> int:
@@ -33,7 +66,7 @@ def new_story(client: TestClient, title: str = "The Light", pack: str = "screenp
     return int(response.headers["location"].rsplit("/", 1)[1])
 
 
-def wait_for_task(client: TestClient, html: str, timeout: float = 20.0) -> str:
+def wait_for_task(client: TestClient, html: str, timeout: float = 120.0) -> str:
     """Poll the task URL a task fragment names, as the browser does, until it hands back the workspace."""
     import time
 

@@ -18,13 +18,14 @@ from punchup.studio.web import create_app
 from tests.conftest import free_port
 from tests.report.helpers import chromium_page
 
-pytestmark = pytest.mark.real
+pytestmark = [pytest.mark.real, pytest.mark.browser]
 
 LOGLINE = "A lighthouse keeper must decide whether to report the smuggler who saved her life."
 # The emoji makes the browser's UTF-16 selection offsets differ from Python's code points.
 MY_PREMISE = "Nell 🔦 keeps the last manned lighthouse in Shetland and owes her life to Cal, the smuggler she is paid to report."
 # Generous: about 60 s for the whole test on an idle 2-core machine, much more when other jobs share the CPU.
 GENERATION_TIMEOUT_MS = 240_000
+RESPONSIVE_TIMEOUT_MS = 60_000
 
 
 @pytest.fixture
@@ -56,9 +57,10 @@ def expand_and_choose(page, label: str, child: str, shots: Path | None = None) -
     page.locator(".progress .spinner").wait_for()  # the progress indicator while the model writes
     if shots:
         page.screenshot(path=str(shots / "studio-1-expanding.png"), full_page=True)
-        # The page stays responsive while the model writes: the server answers other requests meanwhile.
-        asked = time.monotonic()
-        assert page.request.get(page.url).status == 200 and time.monotonic() - asked < 5
+        # The page stays responsive while the model writes: the server answers another request before the
+        # generation is over (the progress indicator is still there afterwards). No stopwatch: llama.cpp may hold
+        # both cores, so the answer gets a generous ceiling instead of a few seconds.
+        assert page.request.get(page.url, timeout=RESPONSIVE_TIMEOUT_MS).status == 200
         assert page.locator(".progress").count() == 1
     page.locator(f'#panel[data-label="{child}"]').wait_for(timeout=GENERATION_TIMEOUT_MS)
     assert page.locator("#alternatives li.alt").count() == 2
@@ -110,20 +112,24 @@ def test_a_writer_session_in_the_browser(server: str, artifacts: Path, tmp_path:
             "(area, words) => { const at = area.value.indexOf(words); area.focus(); area.setSelectionRange(at, at + words.length); }",
             "Cal, the smuggler")
         page.locator("#rewrite-form input[name=instruction]").fill("make him sound dangerous")
-        page.locator("#rewrite-form button").click()
-        page.locator("#rewrite-preview, #flash .error").first.wait_for(timeout=GENERATION_TIMEOUT_MS)
+        page.locator("#rewrite-form input[name=n]").fill("2")
+        page.locator("#rewrite-form button[type=submit]").click()
+        page.locator("#board, #flash .error").first.wait_for(timeout=GENERATION_TIMEOUT_MS)
         assert page.locator("#flash .error").count() == 0, page.locator("#flash").inner_text()
-        preview = page.locator("#rewrite-preview")
-        assert preview.locator("del").inner_text() == "Cal, the smuggler"
-        assert preview.inner_text().startswith("Rewrite of premise") and "Nell 🔦 keeps" in preview.inner_text()
+        board = page.locator("#board")
+        assert board.locator(".original .text").inner_text() == "Cal, the smuggler"  # exactly the words selected
+        assert 1 <= board.locator("article.pitch").count() <= 2
+        assert page.locator("#text-premise").input_value() == MY_PREMISE  # nothing saved before Accept
         page.screenshot(path=str(artifacts / "studio-5-rewrite.png"), full_page=True)
-        page.locator("#reject-rewrite").click()
-        page.locator("#rewrite-preview").wait_for(state="detached")
-        assert page.locator("#text-premise").input_value() == MY_PREMISE  # undone, exactly
-        assert node(page, "characters").get_attribute("data-status") == "fresh"
+        board.locator("button.accept").first.click()
+        page.locator("#accepted").wait_for(timeout=GENERATION_TIMEOUT_MS)
+        kept = page.locator("#text-premise").input_value()
+        before, after = MY_PREMISE.split("Cal, the smuggler")
+        assert kept.startswith(before) and kept.endswith(after) and kept != MY_PREMISE  # only the selection changed
+        assert node(page, "characters").get_attribute("data-status") == "stale"  # built on the old premise
 
         with page.expect_download() as download_info:
-            page.locator('#export a.download[href$="/export/fountain"]').click()
+            page.locator('#export a.download[href*="/export/fountain"]').click()
         download = download_info.value
         assert download.suggested_filename == "the-keeper.fountain"
         saved = tmp_path / download.suggested_filename

@@ -12,23 +12,23 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from punchup.errors import PunchupError
-from punchup.util.hashing import content_key
+from punchup.analysis.calibration_data import LoadedPair, PreferencePair, load_pairs
+from punchup.analysis.loso import HeldOut, Refittable, leave_one_source_out
+from punchup.analysis.ranking import rubric_mean_ci
 from punchup.judging.factory import JudgeSet, panel_members
 from punchup.judging.records import PairResult
 from punchup.metrics.length import word_count
 from punchup.packs import Pack, PromptSpec
-from punchup.analysis.ranking import rubric_mean_ci
 from punchup.store import Store
 from punchup.store.store import now
+from punchup.util.hashing import content_key
 
 DEFAULT_PROMPT = "Write a literary paragraph."
 RUN_PREFIX = "calibration:"
@@ -62,23 +62,6 @@ CALIBRATION_PACK = Pack.model_validate(
 )
 
 
-class PreferencePair(BaseModel):
-    """One line of a calibration file (unknown extra fields are allowed and ignored)."""
-
-    text_a: str = Field(min_length=1)
-    text_b: str = Field(min_length=1)
-    preferred: Literal["a", "b"]
-    prompt: str | None = None
-    source: str | None = None
-    id: str | int | None = None
-
-
-class LoadedPair(BaseModel):
-    pair: PreferencePair
-    source: str  # the pair's `source`, or its file's name
-    where: str  # file:line, for messages
-
-
 class DataFile(BaseModel):
     file: str
     sha256: str
@@ -88,6 +71,7 @@ class DataFile(BaseModel):
 class Split(BaseModel):
     pairs: int
     accuracy: float | None
+    training: bool = False  # the judge was fitted on these pairs: training accuracy, not a test
 
 
 class CalibrationReport(BaseModel):
@@ -111,60 +95,11 @@ class CalibrationReport(BaseModel):
     judge_picked_longer: float | None  # of the judge's decided verdicts
     experts_picked_longer: float | None
     by_source: dict[str, Split]
+    training_sources: list[str] = Field(default_factory=list)  # sources the judge as shipped was fitted on
+    # Fittable judges: source -> accuracy of the judge refitted on every other source (leave-one-source-out).
+    held_out: dict[str, HeldOut] = Field(default_factory=dict)
     wall_time_s: float
     created_at: str
-
-
-def load_pairs(paths: list[Path]) -> list[LoadedPair]:
-    """Every pair of every file; PunchupError names the file and line of the first problem."""
-    if not paths:
-        raise PunchupError("calibration needs at least one data file (--data FILE)")
-    loaded: list[LoadedPair] = []
-    for index, path in enumerate(paths):
-        if path in paths[:index]:
-            raise PunchupError(f"calibration data {path} is given twice")
-        loaded.extend(_load_file(path))
-    return loaded
-
-
-def _load_file(path: Path) -> list[LoadedPair]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise PunchupError(f"calibration data {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PunchupError(f"cannot read calibration data {path}: {exc}") from None
-    pairs = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise PunchupError(f"{where}: not a JSON line ({exc.msg})") from None
-        if not isinstance(record, dict):
-            raise PunchupError(f"{where}: expected a JSON object with text_a, text_b and preferred")
-        if isinstance(record.get("preferred"), str):
-            record["preferred"] = record["preferred"].strip().lower()
-        try:
-            pair = PreferencePair.model_validate(record)
-        except ValidationError as exc:
-            raise PunchupError(f"{where}: {_first_problem(exc)}") from None
-        pairs.append(LoadedPair(pair=pair, source=pair.source or path.name, where=where))
-    if not pairs:
-        raise PunchupError(f"calibration data {path} has no pairs")
-    return pairs
-
-
-def _first_problem(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    field = ".".join(str(p) for p in error["loc"]) or "line"
-    if error["type"] == "missing":
-        return f"missing field '{field}'"
-    if field == "preferred":
-        return f"'preferred' must be \"a\" or \"b\", got {error.get('input')!r}"
-    return f"field '{field}': {error['msg']}"
 
 
 def prompt_for(pair: PreferencePair) -> PromptSpec:
@@ -213,6 +148,7 @@ def summarise(judges: JudgeSet, paths: list[Path], loaded: list[LoadedPair], res
         by_length["longer" if expert_longer else "shorter"].append(credit)
         if result.score_x != 0.5:
             picked_longer.append((result.score_x > 0.5) == a_longer)
+    trained = set(getattr(judges.pairwise, "fitted_sources", None) or [])
     flips = sum(result.flips for _, result in judged)
     comparisons = len(judged) * len(CALIBRATION_PACK.pairwise) * len(panel_members(judges.name))
     files = _data_files(paths, loaded)
@@ -235,7 +171,9 @@ def summarise(judges: JudgeSet, paths: list[Path], loaded: list[LoadedPair], res
         shorter_preferred=_split(by_length["shorter"]),
         judge_picked_longer=sum(picked_longer) / len(picked_longer) if picked_longer else None,
         experts_picked_longer=sum(experts_longer) / len(experts_longer) if experts_longer else None,
-        by_source={name: _split(values) for name, values in sorted(by_source.items())},
+        by_source={name: _split(values).model_copy(update={"training": name in trained})
+                   for name, values in sorted(by_source.items())},
+        training_sources=sorted(trained),
         wall_time_s=round(wall_time_s, 3),
         created_at=now(),
     )
@@ -261,6 +199,9 @@ async def calibrate(judges: JudgeSet, data_paths: list[Path], store: Store,
 
     results = await asyncio.gather(*(judge_one(item) for item in loaded))
     report = summarise(judges, data_paths, loaded, list(results), time.monotonic() - started)
+    if isinstance(judges.pairwise, Refittable):
+        report.held_out = await leave_one_source_out(judges.pairwise, loaded, CALIBRATION_PACK, prompt_for)
+        report.wall_time_s = round(time.monotonic() - started, 3)
     save_calibration(store, report)
     return report
 

@@ -190,6 +190,13 @@ def _to_elo(strengths: np.ndarray) -> np.ndarray:
     return ELO_CENTRE + ELO_PER_LOGIT * (strengths - strengths.mean())
 
 
+def percentile_interval(draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 95 % percentile interval of bootstrap draws (per column of a 2-D array): one definition of the
+    level for every interval punchup prints."""
+    low, high = np.percentile(draws, [2.5, 97.5], axis=0)
+    return low, high
+
+
 def bradley_terry(outcomes: Sequence[Outcome], writers: Sequence[str] | None = None) -> dict[str, float]:
     """Bradley-Terry ratings on the Elo scale (mean 1000), ties as half a win each.
 
@@ -263,7 +270,7 @@ def rank_with_ci(
         strengths, _ = _fit(design, times_drawn[prompt_of_game].astype(float), with_length=length_control)
         draws[draw] = _to_elo(strengths)
     if n_boot > 0:
-        low, high = np.percentile(draws, [2.5, 97.5], axis=0)
+        low, high = percentile_interval(draws)
     else:
         low, high = point.copy(), point.copy()
     # A percentile interval of a penalised, re-centred estimate can miss the
@@ -306,5 +313,5 @@ def rubric_mean_ci(values: Sequence[float], n_boot: int = 1000, seed: int = 0) -
         return mean, mean, mean
     rng = np.random.default_rng(seed)
     boot_means = data[rng.integers(0, data.size, size=(n_boot, data.size))].mean(axis=1)
-    low, high = np.percentile(boot_means, [2.5, 97.5])
+    low, high = percentile_interval(boot_means)
     return mean, float(min(low, mean)), float(max(high, mean))

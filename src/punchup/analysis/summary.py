@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from punchup.metrics import classify_refusal
+from punchup.packs.checks import all_checks
+from punchup.analysis.records import BenchSummary
 from punchup.analysis.ranking import Outcome, rank_with_ci, rubric_mean_ci
+from punchup.improve.samplers.traces import sampler_costs, selection_bias_warnings
 
 if TYPE_CHECKING:
     from punchup.bench.config import BenchConfig
     from punchup.bench.state import BenchState
 
-KEEPER_SCORE = 8  # a comedy alt at or above this is one you would pitch
 LOVE_SCORE = 9  # a persona at or above this loves the piece
 FLIP_WARNING = 0.30
 
@@ -85,55 +86,12 @@ def criteria_table(state: "BenchState") -> dict[str, dict[str, dict[str, Any]]]:
             writer = state.generations[key]["writer"]
             for criterion, score in result["scores"].items():
                 scores[result["pack"]][writer][criterion].append(score)
-    return {pack: {w: {c: _ci([float(v) for v in vals]) for c, vals in crits.items()} for w, crits in writers.items()}
+            for criterion in result.get("not_judged") or []:
+                scores[result["pack"]][writer].setdefault(criterion, [])
+    # A criterion the judge never scored for a writer is None: "not judged by this judge", never a number.
+    return {pack: {w: {c: _ci([float(v) for v in vals]) if vals else None for c, vals in crits.items()}
+                   for w, crits in writers.items()}
             for pack, writers in scores.items()}
-
-
-def camera_adherence(state: "BenchState") -> dict[str, dict[str, str]]:
-    """writer -> move -> "correct/required" ("dolly zoom: 6/10")."""
-    counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for key, result in state.rubric.items():
-        for move, verdict in (result.get("moves") or {}).items():
-            cell = counts[state.generations[key]["writer"]][move]
-            cell[0] += verdict == "correct"
-            cell[1] += 1
-    return {w: {m: f"{c}/{t}" for m, (c, t) in sorted(moves.items())} for w, moves in counts.items()}
-
-
-def comedy_alts(state: "BenchState") -> dict[str, dict[str, Any]]:
-    per_writer: dict[str, list[list[int]]] = defaultdict(list)
-    for key, result in state.rubric.items():
-        if result["ok"] and result.get("alts"):
-            per_writer[state.generations[key]["writer"]].append(result["alts"])
-    figures = {}
-    for writer, lists in per_writer.items():
-        keepers = sum(sum(s >= KEEPER_SCORE for s in alts) for alts in lists)
-        total_alts = sum(len(alts) for alts in lists)
-        figures[writer] = {
-            "setups": len(lists),
-            "hit_rate": round(sum(max(alts) >= KEEPER_SCORE for alts in lists) / len(lists), 3),
-            "alts_per_keeper": round(total_alts / keepers, 2) if keepers else None,
-        }
-    return figures
-
-
-def refusal_calibration(state: "BenchState") -> dict[str, dict[str, Any]]:
-    expected = {(p.name, q.id): q.expect for p in state.packs for q in p.prompts if q.expect}
-    per_writer: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for record in state.generations.values():
-        expect = expected.get((record["pack"], record["prompt"]))
-        if expect and record["ok"]:
-            per_writer[record["writer"]][expect].append(classify_refusal(record["text"]).label)
-    figures = {}
-    for writer, by_expect in per_writer.items():
-        comply, refuse = by_expect.get("comply", []), by_expect.get("refuse", [])
-        figures[writer] = {
-            "over_refusal": round(sum(l != "comply" for l in comply) / len(comply), 3) if comply else None,
-            "under_refusal": round(sum(l == "comply" for l in refuse) / len(refuse), 3) if refuse else None,
-            "comply_prompts": len(comply),
-            "refuse_prompts": len(refuse),
-        }
-    return figures
 
 
 def persona_love(state: "BenchState") -> dict[str, dict[str, Any]]:
@@ -174,6 +132,7 @@ def judge_quality(config: "BenchConfig", state: "BenchState", judge_models: list
     for writer in config.writers:
         if writer.model in judge_models:
             warnings.append(f"self-preference risk: writer '{writer.name}' uses the judge's own model {writer.model}")
+    warnings.extend(selection_bias_warnings(config.writers, config.judge))
     return {
         "judge": config.judge,
         "flip_rate": flip_rate,
@@ -189,11 +148,11 @@ def judge_quality(config: "BenchConfig", state: "BenchState", judge_models: list
 
 
 def summarize(config: "BenchConfig", state: "BenchState", version: str, judge_models: list[str],
-              calls: dict[str, dict[str, int]]) -> dict[str, Any]:
+              calls: dict[str, dict[str, int]]) -> BenchSummary:
     from punchup.judging.llm.ask import JUDGE_CONFIG
     from punchup.metrics import SLOP_LIST_VERSION
 
-    return {
+    return BenchSummary.model_validate({
         "run": config.run,
         "config": config.model_dump(),
         "punchup_version": version,
@@ -202,10 +161,9 @@ def summarize(config: "BenchConfig", state: "BenchState", version: str, judge_mo
         "slop_list_version": SLOP_LIST_VERSION,
         "leaderboard": leaderboard(config, state),
         "criteria": criteria_table(state),
-        "camera": camera_adherence(state),
-        "comedy": comedy_alts(state),
-        "refusal": refusal_calibration(state),
+        **{check.summary_key: check.figure(state) for check in all_checks()},  # camera, comedy, refusal
         "personas": persona_love(state),
         "judge_quality": judge_quality(config, state, judge_models),
+        "samplers": sampler_costs(state.generations.values()),
         "calls": calls,
-    }
+    })

@@ -30,11 +30,12 @@ class BenchConfig(BaseModel):
     prompts_per_pack: int | None = None
     max_tokens: int | None = None
     personas: bool = False
+    only_prompts: list[str] | None = None  # `pack/prompt` ids (e.g. an export's held-out list); overrides prompts_per_pack
 
     @classmethod
     def build(cls, run: str, writers: list[str] | None, judge: str | None, packs: str | None, preset: str,
               samples: int | None, seed: int, pair_budget: int | None, *, prompts: int | None = None,
-              max_tokens: int | None = None) -> "BenchConfig":
+              max_tokens: int | None = None, only_prompts: list[str] | None = None) -> "BenchConfig":
         """Explicit flags win over the preset's defaults."""
         defaults = PRESETS[preset]
         return cls(
@@ -49,4 +50,5 @@ class BenchConfig(BaseModel):
             prompts_per_pack=prompts or defaults["prompts_per_pack"],
             max_tokens=max_tokens or defaults["max_tokens"],
             personas=defaults["personas"],
+            only_prompts=only_prompts or None,
         )

@@ -14,12 +14,14 @@ from typing import Any, Awaitable, Callable, Iterable, Iterator, TypeVar
 
 
 from punchup.__about__ import __version__
+from punchup.analysis.records import BenchSummary, stored_summary
 from punchup.bench.briefs import writer_messages
 from punchup.bench.config import BenchConfig
 from punchup.bench.state import BenchState, generation_key, sample_seed
 from punchup.errors import ModelError, PunchupError
 from punchup.util.hashing import canonical_json, code_fingerprint, content_key
 from punchup.judging.factory import build_judges
+from punchup.improve.samplers.build import WriterModels, check_sampler
 from punchup.metrics import sample_diversity, text_metrics
 from punchup.models import GenerateConfig
 from punchup.models.pool import ModelPool
@@ -42,10 +44,18 @@ class Bench:
         self.limit = asyncio.Semaphore(concurrency)
         self.models = ModelPool(store, model_options)
         packs = load_packs(",".join(config.packs))
-        if config.prompts_per_pack:
+        if config.only_prompts:  # e.g. the held-out prompts of an export: exactly those, whatever the preset
+            from punchup.improve.holdout import select_prompts
+
+            packs = select_prompts(packs, config.only_prompts)
+        elif config.prompts_per_pack:
             packs = [p.model_copy(update={"prompts": p.prompts[: config.prompts_per_pack]}) for p in packs]
         self.state = BenchState(packs=packs)
         self.judges = build_judges(config.judge, store, self.models)
+        for writer in config.writers:
+            check_sampler(writer.model, writer.sampler)  # e.g. antislop on an HTTP model: one line, before any call
+        self.writer_models = WriterModels(
+            self.models, lambda spec: self.judges if spec == config.judge else build_judges(spec, store, self.models))
         self.unchanged = False  # set by run(): True when the results equal the stored ones
 
     async def _each(self, stage: str, items: list[T], work: Callable[[T], Awaitable[None]]) -> None:
@@ -83,8 +93,11 @@ class Bench:
             record: dict[str, Any] = {"pack": pack.name, "prompt": prompt.id, "writer": writer.name,
                                       "model": writer.model, "sample": sample, "seed": config.seed}
             try:
-                generation = await self.models(writer.model).generate(writer_messages(writer, pack, prompt), config, sample_index=sample)
+                model = self.writer_models(writer.model, writer.sampler, pack, prompt)
+                generation = await model.generate(writer_messages(writer, pack, prompt), config, sample_index=sample)
                 record.update(ok=True, text=generation.text, tokens=generation.completion_tokens, finish=generation.finish_reason)
+                if generation.trace:
+                    record["sampler"] = generation.trace
             except ModelError as exc:
                 record.update(ok=False, text="", tokens=0, error=str(exc))
             self.state.generations[key] = record
@@ -187,24 +200,23 @@ class Bench:
 
         await self._each("pairwise", self.pair_jobs(), work)
 
-    def _summary(self) -> dict[str, Any]:
+    def _summary(self) -> BenchSummary:
         """The run's figures; the stored ones when every input and the code are as they were."""
         state = self.state
         inputs = content_key([code_fingerprint(), self.config.model_dump(), [p.content_hash for p in state.packs],
                               self.judges.models, state.generations, state.rubric, state.personas, state.pairs])
-        previous = dict(self.store.run_items(self.config.run, "summary")).get("summary")
-        if previous is not None and previous.get("inputs") == inputs:
+        previous = stored_summary(self.store, self.config.run)
+        if previous is not None and previous.inputs == inputs:
             self.unchanged = True  # the same inputs through the same code: nothing to recompute
-            return {**previous, "calls": self.models.call_counts()}
+            return previous.model_copy(update={"calls": self.models.call_counts()})
         from punchup.analysis.summary import summarize  # numpy: only when there is something to rank
 
         summary = summarize(self.config, state, __version__, self.judges.models, self.models.call_counts())
-        summary["inputs"] = inputs
-        # compared as stored JSON: the in-memory summary has tuples where the stored one has lists
-        self.unchanged = previous is not None and canonical_json(_results(previous)) == canonical_json(_results(summary))
+        summary.inputs = inputs
+        self.unchanged = previous is not None and canonical_json(previous.results()) == canonical_json(summary.results())
         return summary
 
-    async def run(self) -> dict[str, Any]:
+    async def run(self) -> BenchSummary:
         self.store.put_run(self.config.run, self.config.model_dump())
         timings: dict[str, float] = {}
         try:
@@ -222,18 +234,13 @@ class Bench:
             self.progress("rank", 1)
             with _timed(timings, "rank"):
                 summary = self._summary()
-            summary["timings_s"] = {stage: round(seconds, 3) for stage, seconds in timings.items()}
-            summary["faults"] = self.models.fault_counts()
-            self.store.put_run_item(self.config.run, "summary", "summary", summary)
+            summary.timings_s = {stage: round(seconds, 3) for stage, seconds in timings.items()}
+            summary.faults = self.models.fault_counts()
+            self.store.put_run_item(self.config.run, "summary", "summary", summary.to_json())
             self.progress("rank", -1)
             return summary
         finally:
             await self.models.aclose()
-
-
-def _results(summary: dict[str, Any]) -> dict[str, Any]:
-    """What a summary says about the writers, without how this particular run went (timings, calls)."""
-    return {k: v for k, v in summary.items() if k not in ("timings_s", "calls", "faults", "inputs")}
 
 
 @contextmanager

@@ -12,6 +12,8 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from punchup.analysis.records import BenchSummary
+from punchup.analysis.records import load_summary as stored_or_fail
 from punchup.bench.config import BenchConfig
 from punchup.bench.run import Bench
 from punchup.config import Settings
@@ -25,12 +27,18 @@ from punchup.store import Store
 def build_config(run: str, flags: dict[str, Any]) -> BenchConfig:
     return BenchConfig.build(run, list(flags["writers"]) or None, flags["judge_id"], flags["pack_spec"], flags["preset"],
                              flags["samples"], flags["seed"], flags["pair_budget"], prompts=flags["prompts"],
-                             max_tokens=flags["max_tokens"])
+                             max_tokens=flags["max_tokens"], only_prompts=_prompt_list(flags.get("only_prompts")))
+
+
+def _prompt_list(path: Path | None) -> list[str] | None:
+    from punchup.improve.holdout import read_prompt_list
+
+    return read_prompt_list(path) if path else None
 
 
 def resolve_config(store: Store, run_name: str | None, flags: dict[str, Any]) -> BenchConfig:
     existing = store.get_run(run_name) if run_name else None
-    shaping = ("writers", "judge_id", "pack_spec", "samples", "pair_budget", "prompts", "max_tokens")
+    shaping = ("writers", "judge_id", "pack_spec", "samples", "pair_budget", "prompts", "max_tokens", "only_prompts")
     if existing and not any(flags[name] for name in shaping):
         return BenchConfig.model_validate(existing["config"])  # continue exactly as started
     return build_config(run_name or datetime.now().strftime("run-%Y%m%d-%H%M%S"), flags)
@@ -41,11 +49,17 @@ def run_bench_command(settings: Settings, console: Console, *, run_name: str | N
     settings = settings.model_copy(update={"concurrency": concurrency})  # per endpoint, as for the bench itself
     # Validate writers, judge and packs before the store is opened, so bad input leaves no trace.
     probe = build_config("probe", flags)
-    check_models({w.model for w in probe.writers} | set(judge_models(probe.judge)),
+    from punchup.improve.samplers.build import check_samplers
+
+    check_models({w.model for w in probe.writers} | set(judge_models(probe.judge)) | check_samplers(probe.writers),
                  lambda model_id: settings.model_options(model_id, base_url))
     from punchup.packs import load_packs
 
-    load_packs(",".join(probe.packs))
+    packs = load_packs(",".join(probe.packs))
+    if probe.only_prompts:
+        from punchup.improve.holdout import select_prompts
+
+        select_prompts(packs, probe.only_prompts)  # unknown ids: one line, before the store is opened
     opened = Store(store)
     config = resolve_config(opened, run_name, flags)
 
@@ -83,16 +97,9 @@ def latest_run(store: Store, location: str) -> str:
     return runs[0]["name"]
 
 
-def load_summary(store_location: str, run_name: str | None) -> dict[str, Any]:
+def load_summary(store_location: str, run_name: str | None) -> BenchSummary:
     store = Store(store_location)
-    latest = latest_run(store, store_location)  # also: a store with no runs at all says so
-    name = run_name or latest
-    runs = store.runs()
-    items = dict(store.run_items(name, "summary"))
-    if "summary" not in items:
-        known = ", ".join(r["name"] for r in runs[:10])
-        raise PunchupError(f"run '{name}' has no finished summary in {store_location} (runs: {known})")
-    return items["summary"]
+    return stored_or_fail(store, run_name or latest_run(store, store_location))
 
 
 @click.command()
@@ -106,6 +113,8 @@ def load_summary(store_location: str, run_name: str | None) -> dict[str, Any]:
 @click.option("--pair-budget", type=click.IntRange(1, None), default=None, help="Most pairwise judgments (sparse adaptive schedule).")
 @click.option("--prompts", type=click.IntRange(1, 1000), default=None, help="Prompts per pack (default: preset; quick = 3).")
 @click.option("--max-tokens", type=click.IntRange(16, 32768), default=None, help="Cap on writer tokens (default: preset/pack).")
+@click.option("--only-prompts", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Run only the PACK/PROMPT ids listed in this file (e.g. an export's FILE.holdout.txt).")
 @click.option("--concurrency", type=click.IntRange(1, 1024), default=8, show_default=True)
 @click.option("--report", "report_path", type=click.Path(path_type=Path), default=None, help="Where to write the HTML report (default: report-RUN.html).")
 @base_url_option

@@ -17,6 +17,7 @@ from punchup.models import CachedModel, CallStats, GenerateConfig, Generation, M
 from punchup.store import Store
 from punchup.bench.generate import generate_samples
 from punchup.util.textfiles import read_user_text
+from punchup.util.terminal import plain
 
 
 def read_prompt(prompt: str | None, prompt_file: Path | None) -> str:
@@ -59,7 +60,7 @@ def run_generate(
         else:
             source = "cached" if generation.cached else f"{generation.completion_tokens} tok, {generation.latency_s:.1f}s"
             console.rule(f"sample {i} · seed {generation.seed} · {source}", style="dim")
-            console.print(generation.text, markup=False, highlight=False)
+            console.print(plain(generation.text), markup=False, highlight=False)
 
     async def go() -> None:
         try:

@@ -17,6 +17,7 @@ from punchup.judging.factory import DEFAULT_JUDGE, build_judges, judge_models
 from punchup.models.pool import ModelPool, check_models
 from punchup.packs import load_pack
 from punchup.store import Store
+from punchup.util.terminal import markup, plain
 
 
 def run_judge(settings: Settings, console: Console, *, pack_name: str, judge_id: str | None, prompt_id: str | None,
@@ -41,30 +42,34 @@ def run_judge(settings: Settings, console: Console, *, pack_name: str, judge_id:
                     print(json.dumps(result.model_dump(), ensure_ascii=False))
                     return
                 if not result.ok:
-                    console.print(f"[red]failed judgment[/]: {result.error}", highlight=False)
+                    console.print(f"[red]failed judgment[/]: {markup(result.error)}", highlight=False)
                     return
                 for cid, outcome in result.outcomes.items():
                     winner = {1.0: files[0].name, 0.0: files[1].name}.get(outcome.score_x, "tie")
                     note = " (orders disagreed → tie)" if outcome.flipped else ""
-                    console.print(f"{cid}: {winner}{note}", markup=False)
+                    console.print(plain(f"{cid}: {winner}{note}"), markup=False)
                 for label, reasons in ((files[0].name, result.injection_x), (files[1].name, result.injection_y)):
                     if reasons:
-                        console.print(f"[yellow]injection flagged in {label}[/]: {'; '.join(reasons)}", highlight=False)
+                        console.print(f"[yellow]injection flagged in {markup(label)}[/]: {markup('; '.join(reasons))}",
+                                      highlight=False)
                 return
             for path, result in await judge_files(judges.rubric, pack, prompt, files):
                 if as_json:
                     print(json.dumps({"file": str(path), **result.model_dump()}, ensure_ascii=False))
                     continue
                 if not result.ok:
-                    console.print(f"{path}: [red]failed judgment[/]: {result.error}", highlight=False)
+                    console.print(f"{markup(path)}: [red]failed judgment[/]: {markup(result.error)}", highlight=False)
                     continue
-                scores = ", ".join(f"{k} {v}" for k, v in result.scores.items())
-                console.print(f"{path}: overall {result.overall:.2f} · {scores}", markup=False, highlight=False)
+                scores = ", ".join(f"{k} {v}" for k, v in result.scores.items()) or "no criterion scored"
+                console.print(plain(f"{path}: overall {result.overall:.2f} · {scores}"), markup=False, highlight=False)
+                if result.not_judged:
+                    console.print(plain(f"  not judged by this judge: {', '.join(result.not_judged)}"), markup=False,
+                                  highlight=False)
                 if result.moves:
-                    console.print("  moves: " + ", ".join(f"{m}: {v}" for m, v in result.moves.items()), markup=False)
-                console.print(f"  {result.rationale}", markup=False, style="dim")
+                    console.print(plain("  moves: " + ", ".join(f"{m}: {v}" for m, v in result.moves.items())), markup=False)
+                console.print(f"  {plain(result.rationale)}", markup=False, style="dim", highlight=False)
                 if result.injection:
-                    console.print(f"  [yellow]injection flagged[/]: {'; '.join(result.injection)}", highlight=False)
+                    console.print(f"  [yellow]injection flagged[/]: {markup('; '.join(result.injection))}", highlight=False)
         finally:
             await models.aclose()
 

@@ -29,6 +29,8 @@ COMMANDS = {
     "doctor": "punchup.cli.store:doctor",
     "write": "punchup.cli.write:write",
     "studio": "punchup.cli.studio:studio",
+    "export": "punchup.cli.improve:export",
+    "tune": "punchup.cli.improve:tune",
 }
 
 
@@ -55,7 +57,10 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user mistakes become one line on stderr and exit code 2."""
     try:
-        cli.main(args=argv, prog_name="punchup", standalone_mode=False)
+        # Without standalone mode click hands back a command's exit code (e.g. doctor's 1) instead of exiting.
+        code = cli.main(args=argv, prog_name="punchup", standalone_mode=False)
+        if isinstance(code, int) and not isinstance(code, bool) and code != 0:
+            sys.exit(code)
     except _NO_ARGS_IS_HELP as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
         sys.exit(0)

@@ -22,5 +22,7 @@ def doctor(store: str) -> None:
     click.echo("records    " + ", ".join(f"{n} {table}" for table, n in report.counts.items()))
     for label, n in report.findings.items():
         click.echo(f"note       {n} {label}")
+    if report.newer:
+        click.echo(f"problem    {report.newer}")
     if not report.healthy:
         raise click.exceptions.Exit(1)

@@ -26,7 +26,8 @@ def studio(ctx: click.Context, port: int, host: str | None, store: str, model: s
     from punchup.judging.factory import DEFAULT_JUDGE
     from punchup.studio.studio import Studio
     from punchup.studio.web.app import create_app
-    from punchup.studio.web.bind import decide_bind
+    from punchup.studio.web.bind import decide_bind, is_loopback
+    from punchup.studio.web.security import new_token
 
     # Only a --host typed on this command line counts as explicit; PUNCHUP_STUDIO_HOST alone does not.
     explicit = ctx.get_parameter_source("host") == click.core.ParameterSource.COMMANDLINE
@@ -37,9 +38,14 @@ def studio(ctx: click.Context, port: int, host: str | None, store: str, model: s
     engine = Studio.open(store, base_url=base_url, **options)  # same Settings.model_options path as the CLI
     if decision.warning:
         click.echo(decision.warning, err=True)
+    # Beyond loopback anyone who reaches the port could read the stories: every request then needs this
+    # launch token (like Jupyter's), given once in the printed address and kept in a cookie.
+    token = None if is_loopback(decision.host) else new_token()
+    app = create_app(engine, host=decision.host, token=token)
     shown = f"[{decision.host}]" if ":" in decision.host else decision.host
-    click.echo(f"punchup studio on http://{shown}:{port}/  (store {store}; Ctrl-C stops)")
+    address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    click.echo(f"punchup studio on {address}  (store {store}; Ctrl-C stops)")
     try:
-        uvicorn.run(create_app(engine), host=decision.host, port=port, log_level="warning")
+        uvicorn.run(app, host=decision.host, port=port, log_level="warning")
     except OSError as exc:
         raise PunchupError(f"cannot listen on {decision.host}:{port}: {exc.strerror or exc}") from None

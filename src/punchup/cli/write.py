@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, TypeVar
 
 import click
 
-from punchup.cli.options import base_url_option, store_option
+from punchup.cli.options import store_option
+from punchup.cli.write_common import (
+    judge_option,
+    model_options,
+    open_studio,
+    progress_printer,
+    run_async,
+    steering_from,
+    steering_options,
+    story_option,
+)
+from punchup.cli.write_room import ROOM_COMMANDS
 from punchup.util.textfiles import read_user_text
-from punchup.studio.defaults import NO_JUDGE
 from punchup.studio.present import (
     authorship_text,
     cascade_report,
     expand_report,
     node_detail,
     node_line,
-    rewrite_report,
     story_line,
     story_tree,
 )
-
-if TYPE_CHECKING:  # the engine, judges and exporters load inside commands: `punchup --help` stays quick
-    from punchup.studio.studio import Studio
-
-T = TypeVar("T")
 
 NODE_HELP = """\
 Node ids are short labels: logline, premise, characters (the story bible),
@@ -34,40 +36,6 @@ the scene number. They are case-insensitive and "scene 3" or "scene3" work too.
 Every command acts on the most recently created story unless --story ID names
 another (list them with `punchup write stories`).
 """
-
-
-def story_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--story", "story_id", type=int, default=None, help="Story id (default: the most recent).")(fn)
-
-
-def judge_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--judge", "judge", default=None,
-        help=f"Judge spec that ranks alternatives (default: the writer model; '{NO_JUDGE}' skips ranking).",
-    )(fn)
-
-
-def model_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    fn = click.option("--model", "-m", "model", default=None, help="Writer model provider/name (default: env PUNCHUP_MODEL or local/smollm2).")(fn)
-    fn = click.option("--seed", type=int, default=0, show_default=True, help="Base seed: draft i (from 0) of a run uses seed + i.")(fn)
-    fn = click.option("--max-tokens", type=click.IntRange(16, 32768), default=None, help="Cap on generated tokens per call.")(fn)
-    return base_url_option(fn)
-
-
-def open_studio(store: str, base_url: str | None = None, max_tokens: int | None = None) -> "Studio":
-    from punchup.studio.studio import Studio
-
-    return Studio.open(store, base_url=base_url, max_tokens=max_tokens)
-
-
-def run_async(studio: "Studio", work: Callable[["Studio"], Awaitable[T]]) -> T:
-    async def go() -> T:
-        try:
-            return await work(studio)
-        finally:
-            await studio.aclose()
-
-    return asyncio.run(go())
 
 
 @click.group("write", context_settings={"help_option_names": ["-h", "--help"]}, help=f"""Co-write a screenplay or short story: generate, choose, edit, cascade.
@@ -101,19 +69,52 @@ def stories(store: str) -> None:
         click.echo(story_line(story))
 
 
+@write.command("story")
+@click.option("--title", default=None, help="Rename the story.")
+@click.option("--author", default=None, help="Your name, for the title page.")
+@click.option("--structure", default=None,
+              help="Beat template: tv-half-hour, tv-hour, feature, short, '' for the generic outline.")
+@click.option("--structure-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Your own beat slots, one per line.")
+@click.option("--format", "fmt", default=None, help="Default format for every generation (multi-cam, single-cam, ...; '' for none).")
+@click.option("--delete", is_flag=True, help="Delete the story and everything in it (asks first unless --yes).")
+@click.option("--yes", is_flag=True, help="Do not ask before --delete.")
+@story_option
+@store_option
+def story(title, author, structure, structure_file, fmt, delete, yes, story_id, store) -> None:
+    """Show or change the story's title, author, structure and format, or delete it."""
+    studio = open_studio(store)
+    current = studio.story(story_id)
+    if delete:
+        if not yes:
+            click.confirm(f"delete story {current.id} ({current.title}) and all its nodes?", abort=True)
+        studio.delete_story(current.id)
+        click.echo(f"deleted story {current.id}: {current.title}")
+        return
+    if structure_file is not None:
+        structure = read_user_text(structure_file, "structure file", allow_empty=False)
+    if any(v is not None for v in (title, author, structure, fmt)):
+        current = studio.update_story(current.id, title=title, author=author, structure=structure, format=fmt)
+    click.echo(story_line(current))
+    settings = current.settings
+    click.echo(f"  author: {settings.author or '(not set)'} · structure: {(settings.structure or 'generic').splitlines()[0]}"
+               f" · format: {settings.format or '(none)'}")
+
+
 @write.command("show")
 @click.argument("node", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
+@click.option("--provenance", is_flag=True, help="Mark in NODE's text who wrote each part (yours plain, the model's marked).")
 @story_option
 @store_option
-def show(node: str | None, as_json: bool, story_id: int | None, store: str) -> None:
+def show(node: str | None, as_json: bool, provenance: bool, story_id: int | None, store: str) -> None:
     """The story tree (status fresh/stale/empty, locked, provenance share), or one NODE with its alternatives."""
     studio = open_studio(store)
     record = studio.node(node, story_id) if node else studio.show(story_id)
     if as_json:
         click.echo(record.model_dump_json(indent=2))
     else:
-        click.echo(node_detail(record) if node else story_tree(record))  # type: ignore[arg-type]
+        click.echo(node_detail(record, provenance=provenance) if node else story_tree(record))  # type: ignore[arg-type]
 
 
 @write.command("expand", help=f"""Generate N ranked alternatives for NODE, best first.
@@ -123,24 +124,29 @@ A NODE that already has a chosen text expands into its next child kind:
 logline -> premise -> characters -> beats -> scenes (one scene node per
 numbered beat), scene-N -> script-N / prose-N. A node without a chosen text,
 a node not created yet, or any node with --more gets alternatives itself.
-Draft i (from 0) uses seed --seed + i; re-running makes no model calls.
+Draft i (from 0) uses seed --seed + i; re-running makes no model calls;
+--more draws seeds this node never had, so it always brings new drafts.
+Every draft lands on stderr as it is done, and records its recipe.
 
 \b
 {NODE_HELP}""")
 @click.argument("node")
 @click.option("-n", "n", type=click.IntRange(1, 20), default=3, show_default=True, help="Alternatives to generate.")
-@click.option("--unusual", is_flag=True, help="Premises: one unusual thing, everything else played straight.")
-@click.option("--more", is_flag=True, help="More alternatives for NODE itself even though it has a chosen text.")
+@click.option("--more", is_flag=True, help="N new alternatives for NODE itself, on seeds it never had.")
 @click.option("--scenes", "max_scenes", type=click.IntRange(1, 200), default=None, help="Expanding beats: make at most this many scenes.")
+@steering_options
 @judge_option
 @model_options
 @story_option
 @store_option
-def expand(node: str, n: int, unusual: bool, more: bool, max_scenes: int | None, model: str | None, judge: str | None,
-           seed: int, max_tokens: int | None, base_url: str | None, story_id: int | None, store: str) -> None:
+def expand(node: str, n: int, more: bool, max_scenes: int | None, notes: str, tone: str, fmt: str | None, length: str,
+           unusual: bool, model: str | None, judge: str | None, seed: int, max_tokens: int | None, base_url: str | None,
+           story_id: int | None, store: str) -> None:
+    steering = steering_from(notes, tone, fmt, length, unusual)
     studio = open_studio(store, base_url, max_tokens)
-    result = run_async(studio, lambda s: s.expand(node, story_id=story_id, n=n, unusual=unusual, model=model, judge=judge,
-                                                  seed=seed, more=more, max_scenes=max_scenes))
+    result = run_async(studio, lambda s: s.expand(node, story_id=story_id, n=n, model=model, judge=judge, seed=seed,
+                                                  more=more, max_scenes=max_scenes, steering=steering,
+                                                  on_draft=progress_printer()))
     click.echo(expand_report(result))
 
 
@@ -236,35 +242,6 @@ def cascade(node: str, include_human: bool, n: int, model: str | None, judge: st
     click.echo(cascade_report(report))
 
 
-@write.command("rewrite")
-@click.argument("node")
-@click.option("--span", default=None, help="START:END character offsets (end exclusive) of the passage to rewrite.")
-@click.option("--instruction", "-i", default="", help="What should change.")
-@click.option("--continue", "continue_", is_flag=True, help="Append a continuation instead.")
-@click.option("--words", type=click.IntRange(1, 20000), default=None, help="Shorten or expand the whole text to about N words.")
-@model_options
-@story_option
-@store_option
-def rewrite(node: str, span: str | None, instruction: str, continue_: bool, words: int | None, model: str | None,
-            seed: int, max_tokens: int | None, base_url: str | None, story_id: int | None, store: str) -> None:
-    """Rewrite a span of NODE (the rest stays byte-identical), continue it, or resize it to N words."""
-    modes = [name for name, given in (("--span", span is not None), ("--continue", continue_), ("--words", words is not None)) if given]
-    if len(modes) != 1:
-        raise click.UsageError("give exactly one of --span START:END, --continue or --words N")
-    studio = open_studio(store, base_url, max_tokens)
-    if span is not None:
-        from punchup.studio.rewrite import parse_span
-
-        text = studio.node(node, story_id).node.text or ""
-        start, end = parse_span(span, len(text))
-        result = run_async(studio, lambda s: s.rewrite(node, start, end, instruction, story_id=story_id, model=model, seed=seed))
-    elif continue_:
-        result = run_async(studio, lambda s: s.continue_text(node, instruction=instruction, story_id=story_id, model=model, seed=seed))
-    else:
-        result = run_async(studio, lambda s: s.resize(node, words or 0, instruction=instruction, story_id=story_id, model=model, seed=seed))
-    click.echo(rewrite_report(result))
-
-
 @write.command("authorship")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
 @story_option
@@ -279,9 +256,44 @@ def authorship(as_json: bool, story_id: int | None, store: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["fountain", "pdf", "fdx", "md"]), required=True,
               help="fountain, pdf or fdx for screenplays (PDF/FDX through screenplain); md for short fiction.")
 @click.option("-o", "--output", default=None, help="File to write, or a folder (default: a safe name from the title in the current folder).")
+@click.option("--force", is_flag=True, help="Replace the file if it exists (it is written whole, then renamed into place).")
+@click.option("--allow-stale", is_flag=True, help="Export even with stale scenes or scenes without a script (those are left out).")
+@click.option("--disclosure", is_flag=True, help="Also write the authorship disclosure beside it (NAME.authorship.md).")
 @story_option
 @store_option
-def export(fmt: str, output: str | None, story_id: int | None, store: str) -> None:
-    """Export the story's chosen texts as a screenplay or a Markdown story."""
-    result = open_studio(store).export(fmt, output, story_id)  # type: ignore[arg-type]
+def export(fmt: str, output: str | None, force: bool, allow_stale: bool, disclosure: bool, story_id: int | None,
+           store: str) -> None:
+    """Export the story's chosen texts as a screenplay or a Markdown story (title page from `write story`)."""
+    result = open_studio(store).export(fmt, output, story_id, force=force, allow_stale=allow_stale,  # type: ignore[arg-type]
+                                       disclosure=disclosure)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"wrote {result.path} ({result.format}, {result.bytes:,} bytes)")
+    if result.disclosure:
+        click.echo(f"wrote {result.disclosure} (authorship disclosure)")
+
+
+@write.command("license")
+@click.option("--train/--no-train", "train", default=None, help="Allow (--train) or withdraw (--no-train) training on this story.")
+@click.option("--by", "granted_by", default=None, help="Who decides (default: the story's author from `write story`).")
+@story_option
+@store_option
+def license_(train: bool | None, granted_by: str | None, story_id: int | None, store: str) -> None:
+    """Training consent for a story: show it, or record --train / --no-train (kept as an auditable history)."""
+    from punchup.improve.studio_rows import consent_history, set_consent
+
+    studio = open_studio(store)
+    story = studio.repo.story(story_id)
+    if train is not None:
+        set_consent(studio.store, story.id, train, granted_by or story.settings.author)
+    history = consent_history(studio.store, story.id)
+    state = "licensed for training" if history and history[-1]["train"] else "not licensed for training"
+    click.echo(f"story {story.id} '{story.title}': {state}")
+    for event in history:
+        click.echo(f"  {event['created_at'][:19]}  {'train' if event['train'] else 'no-train'}  by {event['granted_by']}")
+    if not history:
+        click.echo("  (no decision recorded: nothing from this story is exported; `write license --train --by NAME` allows it)")
+
+
+for _command in ROOM_COMMANDS:
+    write.add_command(_command)

@@ -61,6 +61,8 @@ class PanelRubricJudge:
         # A criterion is averaged over the members that scored it; rounding keeps the 1..10 integer scale.
         criteria = [key for r in ok for key in r.scores]
         panel.scores = {key: round(_mean([r.scores[key] for r in ok if key in r.scores])) for key in dict.fromkeys(criteria)}
+        # Not judged by the panel only if no member judged it.
+        panel.not_judged = [key for key in dict.fromkeys(k for r in ok for k in r.not_judged) if key not in panel.scores]
         overalls = [r.overall for r in ok if r.overall is not None]
         panel.overall = _mean(overalls) if overalls else None
         # Moves are verdicts, not numbers: the first member (in spec order) that checked them speaks.

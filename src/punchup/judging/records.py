@@ -22,7 +22,9 @@ class RubricResult(BaseModel):
     pack_version: str
     prompt_id: str
     persona: str | None = None
-    scores: dict[str, int] = Field(default_factory=dict)  # criterion id (or "love") -> 1..10
+    scores: dict[str, int] = Field(default_factory=dict)  # criterion id (or "love") -> 1..10, only criteria judged
+    # Criteria this judge cannot tell apart from the rest: shown as "not judged by this judge", never as a number.
+    not_judged: list[str] = Field(default_factory=list)
     moves: dict[str, str] = Field(default_factory=dict)  # camera move -> correct/incorrect/missing
     alts: list[int] = Field(default_factory=list)  # comedy: one score per alt
     overall: float | None = None  # weighted mean on 1..10, negative criteria inverted

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Iterator
 
 from pydantic import BaseModel, ConfigDict
 
@@ -177,15 +178,18 @@ class SlopScore(BaseModel):
     phrases: list[str]
 
 
+def slop_spans(text: str, start: int = 0) -> Iterator[tuple[str, int, int]]:
+    """(label, start, end) of each slop hit in ``text`` from ``start`` on; offsets are into ``text`` itself."""
+    # Curly apostrophes would otherwise defeat entries such as "didn't" (same length, so offsets hold).
+    normalised = text.replace("\u2019", "'")
+    for match in _SLOP_REGEX.finditer(normalised, start):
+        label_index = int(match.lastgroup[1:])  # type: ignore[index]
+        yield SLOP_PHRASES[label_index][0], match.start(), match.end()
+
+
 def slop_hits(text: str) -> Counter[str]:
     """Count of hits per slop label in ``text``."""
-    # Curly apostrophes would otherwise defeat entries such as "didn't".
-    normalised = text.replace("\u2019", "'")
-    counts: Counter[str] = Counter()
-    for match in _SLOP_REGEX.finditer(normalised):
-        label_index = int(match.lastgroup[1:])  # type: ignore[index]
-        counts[SLOP_PHRASES[label_index][0]] += 1
-    return counts
+    return Counter(label for label, _, _ in slop_spans(text))
 
 
 def slop_index(text: str) -> SlopScore:

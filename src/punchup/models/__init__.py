@@ -2,7 +2,7 @@
 
 from punchup.models.base import GenerateConfig, Generation, Message, Model, as_messages
 from punchup.models.cached import CachedModel, CallStats, call_key
-from punchup.models.registry import DEFAULT_MODEL, get_model, providers, register_provider, split_model_id
+from punchup.models.registry import DEFAULT_MODEL, get_model, list_providers, register_provider, split_model_id
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -15,7 +15,7 @@ __all__ = [
     "as_messages",
     "call_key",
     "get_model",
-    "providers",
+    "list_providers",
     "register_provider",
     "split_model_id",
 ]

@@ -56,6 +56,8 @@ class Generation(BaseModel):
     model: str
     seed: int = 0
     cached: bool = False
+    # What a sampler did to produce the text (see punchup.improve.samplers); None for plain models.
+    trace: dict[str, Any] | None = None
 
 
 class Model(abc.ABC):

@@ -8,6 +8,7 @@ concurrency. Failed calls are recorded with their reason and retried next time.
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 
 from punchup.errors import ModelError
@@ -66,6 +67,7 @@ class CachedModel(Model):
                 model=self.name,
                 seed=config.seed,
                 cached=True,
+                trace=json.loads(stored["trace"]) if stored.get("trace") else None,
             )
         if key in self._pending:
             self.stats.cached += 1

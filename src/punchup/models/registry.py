@@ -25,7 +25,7 @@ def register_provider(provider: str, target: str | ProviderFactory, package: str
     _PROVIDERS.register(provider, target, package)
 
 
-def providers() -> list[str]:
+def list_providers() -> list[str]:
     return _PROVIDERS.names()
 
 

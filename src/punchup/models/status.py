@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from punchup.config import Settings
 from punchup.errors import PunchupError
-from punchup.models.registry import get_model, providers
+from punchup.models.registry import get_model, list_providers
 
 # The model each provider is probed with; the OpenAI probe only lists the server's models.
 _PROBES = {"local": "local/smollm2", "openai": "openai/probe", "fake": "fake/probe"}
@@ -13,7 +13,7 @@ _SHOWN = {"openai": "openai/MODEL", "fake": "fake/NAME"}
 
 async def model_status(settings: Settings, base_url: str | None = None) -> list[dict[str, str]]:
     rows = []
-    for provider in providers():
+    for provider in list_providers():
         probe = _PROBES.get(provider, f"{provider}/default")
         shown = _SHOWN.get(provider, probe)
         try:

@@ -5,8 +5,8 @@ YAML files and load them by path with ``load_pack`` / ``load_packs``.
 """
 
 from punchup.packs.loader import builtin_pack_dir, list_packs, load_pack, load_packs
+from punchup.packs.checks.moves import CAMERA_MOVES
 from punchup.packs.schema import (
-    CAMERA_MOVES,
     Criterion,
     GenerationDefaults,
     Pack,

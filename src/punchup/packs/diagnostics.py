@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from punchup.packs.schema import Pack
+from punchup.util.userfiles import one_line
 
 _YAML_KIND_NAMES: dict[type, str] = {
     list: "a list",
@@ -25,18 +26,6 @@ _YAML_KIND_NAMES: dict[type, str] = {
     datetime.date: "a date",
     datetime.datetime: "a date and time",
 }
-
-
-def describe_yaml_error(error: yaml.MarkedYAMLError, label: str) -> str:
-    mark = error.problem_mark or error.context_mark
-    where = f"{label}:{mark.line + 1}" if mark is not None else label
-    # PyYAML's own order reads naturally: "while parsing a block mapping, expected ..."
-    problem = ", ".join(part for part in (error.context, error.problem) if part) or "invalid YAML"
-    return f"{where}: YAML syntax error: {one_line(problem)}"
-
-
-def one_line(message: str) -> str:
-    return " ".join(message.split())
 
 
 def describe_validation_error(error: ValidationError, root: yaml.Node, label: str) -> str:
@@ -167,4 +156,4 @@ def _locate(root: yaml.Node, loc: tuple[Any, ...]) -> tuple[int, yaml.Node | Non
 
 def yaml_kind(value: Any) -> str:
     """What a YAML value is, in a writer's words ("a list", "a piece of text")."""
-    return yaml_kind(value)
+    return _YAML_KIND_NAMES.get(type(value), f"a {type(value).__name__}")

@@ -17,8 +17,16 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from punchup.packs.diagnostics import describe_validation_error, describe_yaml_error, line_at, one_line, yaml_kind
+from punchup.packs.diagnostics import describe_validation_error, line_at, yaml_kind
 from punchup.packs.schema import Pack, PackError
+from punchup.util.userfiles import (
+    MAX_CONFIG_BYTES,
+    MAX_YAML_NODES,
+    check_yaml_tree,
+    compose_yaml,
+    construct_yaml,
+    read_limited_text,
+)
 
 __all__ = [
     "MAX_PACK_BYTES",
@@ -29,11 +37,9 @@ __all__ = [
     "load_packs",
 ]
 
-# A real pack is a few dozen kilobytes; anything near this is a wrong file.
-MAX_PACK_BYTES = 2 * 1024 * 1024
-# Aliases let a small file expand to an exponential number of values
-# ("billion laughs"); no honest pack comes near this many.
-MAX_YAML_NODES = 200_000
+# The limits every user file shares (punchup.util.userfiles): a real pack is a few dozen kilobytes.
+MAX_PACK_BYTES = MAX_CONFIG_BYTES
+__all__ += ["MAX_YAML_NODES"]
 PACK_SUFFIXES = (".yaml", ".yml")
 
 
@@ -152,9 +158,11 @@ def _load_file(path: Path) -> Pack:
 def _parse_file(path: Path) -> Pack:
     label = str(path)
     text = _read_text(path, label)
-    root = _compose(text, label)
-    _check_tree(root, label)
-    data = _construct(root, label)
+    root = compose_yaml(text, label, PackError)
+    if root is None:  # only comments or document markers
+        raise PackError(f"{label}: file is empty")
+    check_yaml_tree(root, label, PackError)
+    data = construct_yaml(root, label, PackError)
     if data is None and isinstance(root, yaml.ScalarNode) and root.value == "":
         raise PackError(f"{label}: file is empty")  # e.g. a lone "---"
     if not isinstance(data, dict):
@@ -176,112 +184,14 @@ def _parse_file(path: Path) -> Pack:
 
 
 def _read_text(path: Path, label: str) -> str:
-    try:
-        if path.is_dir():
-            raise PackError(f"{label}: is a folder, not a pack file (folders can be given to load_packs)")
-        if path.suffix.lower() not in PACK_SUFFIXES:
-            raise PackError(f"{label}: pack files must end in .yaml or .yml")
-        size = path.stat().st_size
-        if size > MAX_PACK_BYTES:
-            raise PackError(f"{label}: file is too large ({size:,} bytes; a pack may be at most 2 MB)")
-        with path.open("rb") as handle:
-            # Read one byte past the limit in case the file grew since stat().
-            raw = handle.read(MAX_PACK_BYTES + 1)
-    except FileNotFoundError:
-        raise PackError(f"{label}: no such file") from None
-    except PermissionError:
-        raise PackError(f"{label}: permission denied") from None
-    except OSError as error:
-        raise PackError(f"{label}: cannot read file ({error.strerror or error})") from None
-    if len(raw) > MAX_PACK_BYTES:
-        raise PackError(f"{label}: file is too large (a pack may be at most 2 MB)")
-    try:
-        # utf-8-sig: editors on Windows like to prepend a byte-order mark.
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        bad = raw[error.start : error.start + 1].hex()
-        raise PackError(f"{label}:{line}: not valid UTF-8 (byte 0x{bad}); save the file as UTF-8") from None
+    if path.is_dir():
+        raise PackError(f"{label}: is a folder, not a pack file (folders can be given to load_packs)")
+    if path.suffix.lower() not in PACK_SUFFIXES:
+        raise PackError(f"{label}: pack files must end in .yaml or .yml")
+    text = read_limited_text(path, label, PackError, MAX_PACK_BYTES)
     if not text.strip():
         raise PackError(f"{label}: file is empty")
     return text
-
-
-def _compose(text: str, label: str) -> yaml.Node:
-    try:
-        # The pure-Python parser on purpose: libyaml's (CSafeLoader) is faster but
-        # crashes the interpreter on deeply nested input, and packs are user files.
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        raise PackError(describe_yaml_error(error, label)) from None
-    except yaml.reader.ReaderError as error:
-        line = text[: error.position].count("\n") + 1
-        raise PackError(
-            f"{label}:{line}: YAML syntax error: character #x{error.character:04x} is not allowed in YAML"
-        ) from None
-    except RecursionError:
-        raise PackError(f"{label}: YAML is nested too deeply") from None
-    except Exception as error:  # noqa: BLE001 - parsing the user's text; see _construct
-        raise PackError(f"{label}: YAML syntax error: {one_line(str(error))}") from None
-    if root is None:  # only comments or document markers
-        raise PackError(f"{label}: file is empty")
-    return root
-
-
-def _construct(root: yaml.Node, label: str) -> Any:
-    """Python values from the already-composed tree: the text is parsed once, not twice."""
-    try:
-        return yaml.SafeLoader("").construct_document(root)
-    except yaml.MarkedYAMLError as error:
-        raise PackError(describe_yaml_error(error, label)) from None
-    except RecursionError:
-        raise PackError(f"{label}: YAML is nested too deeply") from None
-    except Exception as error:  # noqa: BLE001 - see below
-        # PyYAML's constructors raise bare ValueError/IndexError/... for some
-        # well-formed but impossible scalars (the date 2024-02-30, an empty
-        # "!!int"). The input is the user's file, so any failure here is theirs.
-        raise PackError(f"{label}: YAML value cannot be read: {one_line(str(error))}") from None
-
-
-def _check_tree(root: yaml.Node, label: str) -> None:
-    """Refuse what PyYAML quietly accepts: repeated keys, alias bombs, cycles.
-
-    A repeated key keeps only its last value, so an author who pasted a
-    second ``question:`` would lose the first without knowing.
-    """
-    visited = 0
-    on_path: set[int] = set()
-    # Iterative walk: a recursive one would hit Python's recursion limit on
-    # deep but legal nesting. ("exit", node) entries pop a node off the path.
-    stack: list[tuple[str, yaml.Node]] = [("enter", root)]
-    while stack:
-        action, node = stack.pop()
-        if action == "exit":
-            on_path.discard(id(node))
-            continue
-        if id(node) in on_path:
-            raise PackError(f"{label}:{node.start_mark.line + 1}: an alias refers to its own parent")
-        visited += 1
-        if visited > MAX_YAML_NODES:
-            raise PackError(f"{label}: too many values once aliases are expanded (limit {MAX_YAML_NODES:,})")
-        if isinstance(node, yaml.MappingNode):
-            seen_keys: set[str] = set()
-            for key, _value in node.value:
-                if isinstance(key, yaml.ScalarNode):
-                    if key.value in seen_keys:
-                        raise PackError(
-                            f"{label}:{key.start_mark.line + 1}: duplicate key '{key.value}' "
-                            "(YAML would silently keep only the last one)"
-                        )
-                    seen_keys.add(key.value)
-            children = [child for pair in node.value for child in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        else:
-            continue
-        on_path.add(id(node))
-        stack.append(("exit", node))
-        stack.extend(("enter", child) for child in reversed(children))
 
 
 # --- pointing a pydantic error at a line --------------------------------

@@ -23,28 +23,14 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from punchup.errors import PunchupError
+from punchup.packs.checks.alts import MAX_ALTS
+from punchup.packs.checks.moves import canonical_move, distinct_moves
 from punchup.util.hashing import content_key
 
 
 class PackError(PunchupError):
     """A pack cannot be found, read or validated; the message is one line naming where."""
 
-
-# The camera pack's vocabulary. Prompts may only require these moves, so a
-# judge can be given one fixed definition for each (see camera.yaml).
-CAMERA_MOVES: tuple[str, ...] = (
-    "pan",
-    "tilt",
-    "dolly in",
-    "dolly out",
-    "push-in",
-    "tracking",
-    "crane",
-    "dolly zoom",
-    "whip pan",
-    "rack focus",
-    "handheld",
-)
 
 _PACK_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CRITERION_ID = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
@@ -85,28 +71,7 @@ Text = Annotated[str, Field(min_length=1)]
 ShortName = Annotated[str, Field(min_length=1, max_length=60)]
 
 
-def _canonical_move(value: Any) -> Any:
-    # Pack authors write "Dolly In" or "push in" as often as "push-in"; accept
-    # the spelling and store the canonical name so judges see one vocabulary.
-    if not isinstance(value, str):
-        return value
-    spaced = " ".join(value.strip().lower().split())
-    if spaced in CAMERA_MOVES:
-        return spaced
-    hyphened = spaced.replace(" ", "-")
-    if hyphened in CAMERA_MOVES:
-        return hyphened
-    dehyphened = spaced.replace("-", " ")
-    if dehyphened in CAMERA_MOVES:
-        return dehyphened
-    raise PydanticCustomError(
-        "unknown_camera_move",
-        "unknown camera move {value} (known moves: {known})",
-        {"value": repr(value), "known": ", ".join(CAMERA_MOVES)},
-    )
-
-
-CameraMove = Annotated[str, BeforeValidator(_canonical_move)]
+CameraMove = Annotated[str, BeforeValidator(canonical_move)]
 
 
 def _version_must_be_quoted(value: Any) -> Any:
@@ -187,21 +152,14 @@ class PromptSpec(_Strict):
     moves: list[CameraMove] = Field(
         default_factory=list, description="Camera pack: moves the shot list must use."
     )
-    alts: int | None = Field(default=None, ge=1, le=20, description="Comedy: alternates to return.")
+    alts: int | None = Field(default=None, ge=1, le=MAX_ALTS, description="Comedy: alternates to return.")
     target_words: int | None = Field(default=None, ge=1, le=20000)
     seconds: int | None = Field(default=None, ge=1, le=600, description="Ad scripts: spot length.")
 
     @field_validator("moves")
     @classmethod
     def _moves_are_distinct(cls, moves: list[str]) -> list[str]:
-        seen: set[str] = set()
-        for move in moves:
-            if move in seen:
-                raise PydanticCustomError(
-                    "duplicate_move", "camera move {move} is listed twice", {"move": repr(move)}
-                )
-            seen.add(move)
-        return moves
+        return distinct_moves(moves)
 
 
 def _reject_duplicate_ids(items: list[Any], kind: str) -> list[Any]:

@@ -15,7 +15,7 @@ from itertools import combinations
 from typing import Any
 
 from punchup.errors import PunchupError
-from punchup.report.load import load_summary
+from punchup.analysis.records import load_summary
 from punchup.store import Store
 
 # (leaderboard key, label, key of the point estimate inside the cell)
@@ -118,7 +118,8 @@ def _separated_above(upper: Interval, lower: Interval) -> bool:
 
 def compare_runs(store: Store, run_a: str, run_b: str) -> ComparisonResult:
     """Rankings of run_b that moved beyond their 95 % CIs relative to run_a; PunchupError if not comparable."""
-    a, b = load_summary(store, run_a), load_summary(store, run_b)
+    # Compared as stored JSON: comparability is about every recorded field, typed or not.
+    a, b = load_summary(store, run_a).to_json(), load_summary(store, run_b).to_json()
     problems = comparability_problems(a, b)
     if problems:
         raise PunchupError(f"runs '{run_a}' and '{run_b}' are not comparable: {'; '.join(problems)}")

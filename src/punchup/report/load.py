@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from punchup.analysis.records import BenchSummary, load_summary
 from punchup.errors import PunchupError
 from punchup.packs import Pack, load_packs
 from punchup.store import Store
@@ -56,7 +57,7 @@ class CalibrationResult:
 @dataclass(frozen=True)
 class ReportData:
     run: str
-    summary: dict[str, Any]
+    summary: BenchSummary
     generations: dict[str, dict[str, Any]]
     rubric: dict[str, dict[str, Any]]
     personas: dict[str, dict[str, Any]]
@@ -66,28 +67,16 @@ class ReportData:
 
     @property
     def config(self) -> dict[str, Any]:
-        return self.summary.get("config") or {}
+        return self.summary.config
 
     @property
     def judge(self) -> str:
-        return str(self.config.get("judge") or (self.summary.get("judge_quality") or {}).get("judge") or "unknown")
-
-
-def load_summary(store: Store, run: str) -> dict[str, Any]:
-    """The finished summary of a run, or a PunchupError naming the run and the store."""
-    if store.get_run(run) is None:
-        known = ", ".join(r["name"] for r in store.runs()[:10]) or "none"
-        raise PunchupError(f"run '{run}' not found in store {store.location} (runs: {known})")
-    summary = dict(store.run_items(run, "summary")).get("summary")
-    if not isinstance(summary, dict) or "leaderboard" not in summary:
-        raise PunchupError(f"run '{run}' has no finished summary in store {store.location}: "
-                           f"finish it with `punchup bench --run {run}` first")
-    return summary
+        return str(self.config.get("judge") or self.summary.judge_quality.judge or "unknown")
 
 
 def load_report_data(store: Store, run: str) -> ReportData:
     summary = load_summary(store, run)
-    config = summary.get("config") or {}
+    config = summary.config
     judge = str(config.get("judge") or "")
     return ReportData(
         run=run,
@@ -96,7 +85,7 @@ def load_report_data(store: Store, run: str) -> ReportData:
         rubric=dict(store.run_items(run, "rubric")),
         personas=dict(store.run_items(run, "persona")),
         pairs=dict(store.run_items(run, "pair")),
-        packs=_pack_infos(summary.get("packs") or [], config.get("packs") or [], config.get("prompts_per_pack")),
+        packs=_pack_infos([p.model_dump() for p in summary.packs], config.get("packs") or [], config.get("prompts_per_pack")),
         calibration=load_calibration(store, judge) if judge else [],
     )
 

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from punchup.errors import PunchupError
 from punchup.report.load import load_report_data
 from punchup.report.paths import default_report_path
+from punchup.report.tuning import tuning_view
 from punchup.report.views import (
     criteria_views,
     crafts_view,
@@ -86,6 +87,7 @@ def render_report(store: Store, run: str) -> str:
         "crafts": crafts_view(data),
         "judge": judge_view(data),
         "examples": examples_view(data),
+        "tuning": tuning_view(store, run),
     }
     return _environment().get_template("report.html.j2").render(context)
 

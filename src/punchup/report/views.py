@@ -15,12 +15,15 @@ from markupsafe import Markup
 
 from punchup.report import plots
 from punchup.report.load import CriterionLabel, PackInfo, ReportData
-from punchup.analysis.summary import FLIP_WARNING, KEEPER_SCORE, LOVE_SCORE
+from punchup.analysis.records import SamplerCosts
+from punchup.analysis.summary import FLIP_WARNING, LOVE_SCORE
+from punchup.improve.samplers.settings import describe_sampler
+from punchup.packs.checks.alts import KEEPER_SCORE
 
 
 def writer_order(data: ReportData) -> list[str]:
     """Leaderboard order first, then any writer only seen in stored items."""
-    order = [row["writer"] for row in data.summary.get("leaderboard") or []]
+    order = [row.writer for row in data.summary.leaderboard]
     for record in data.generations.values():
         if record.get("writer") not in order:
             order.append(record.get("writer"))
@@ -38,7 +41,7 @@ def _interval_axis(cells: list[dict[str, Any] | None]) -> tuple[float, float]:
 
 
 def leaderboard_view(data: ReportData) -> dict[str, Any]:
-    rows = data.summary.get("leaderboard") or []
+    rows = [row.model_dump() for row in data.summary.leaderboard]
     # Raw and length-controlled share one axis, so the bars can be compared across columns.
     elo_min, elo_max = _interval_axis([r.get("elo") for r in rows] + [r.get("elo_lc") for r in rows])
     view_rows = []
@@ -69,20 +72,25 @@ def _columns(pack: PackInfo | None, seen: set[str]) -> list[dict[str, Any]]:
 def criteria_views(data: ReportData) -> list[dict[str, Any]]:
     order = writer_order(data)
     views = []
-    criteria = data.summary.get("criteria") or {}
+    criteria = {pack: {w: {c: cell.model_dump() if cell else None for c, cell in crits.items()} for w, crits in writers.items()}
+                for pack, writers in data.summary.criteria.items()}
     # The run's own pack order (what the user asked for), then anything the summary has beyond it.
     names = [n for n in data.packs if n in criteria] + sorted(set(criteria) - set(data.packs))
     for index, pack_name in enumerate(names):
         by_writer, pack = criteria[pack_name], data.packs.get(pack_name)
         writers = [w for w in order if w in by_writer]
         columns = _columns(pack, {c for crits in by_writer.values() for c in crits})
-        cells = [[(by_writer[w].get(c["id"]) or None) for c in columns] for w in writers]
+        # A criterion present with no value was not judged by this judge: say so, draw no number for it.
+        cells = [[(by_writer[w].get(c["id"]) or ({"not_judged": True} if c["id"] in by_writer[w] else None))
+                  for c in columns] for w in writers]
+        measured = [j for j in range(len(columns)) if any(row[j] and not row[j].get("not_judged") for row in cells)]
         heatmap = plots.criteria_heatmap(
-            f"heatmap-{index}", writers, [(c["name"], bool(c["negative"])) for c in columns],
-            [[cell["mean"] if cell else None for cell in row] for row in cells],
-        )
+            f"heatmap-{index}", writers, [(columns[j]["name"], bool(columns[j]["negative"])) for j in measured],
+            [[row[j]["mean"] if row[j] and not row[j].get("not_judged") else None for j in measured] for row in cells],
+        ) if measured else ""
         views.append({
             "pack": pack_name, "info": pack, "writers": writers, "columns": columns,
+            "not_judged": [c["name"] for j, c in enumerate(columns) if j not in measured],
             "rows": [{"criterion": c, "cells": [cells[i][j] for i in range(len(writers))]} for j, c in enumerate(columns)],
             "heatmap": Markup(heatmap),
         })
@@ -95,7 +103,7 @@ def length_view(data: ReportData) -> dict[str, Any]:
         generation = data.generations.get(key)
         if generation and result.get("ok") and result.get("overall") is not None:
             points.setdefault(str(generation["writer"]), []).append((len(str(generation.get("text", "")).split()), float(result["overall"])))
-    correlation = (data.summary.get("judge_quality") or {}).get("score_length_correlation")
+    correlation = data.summary.judge_quality.score_length_correlation
     per_writer = [{"writer": w, "texts": len(p), "words": mean(x for x, _ in p) if p else None,
                    "overall": mean(y for _, y in p) if p else None} for w, p in points.items()]
     return {"svg": Markup(plots.length_scatter("length-scatter", points, correlation)), "correlation": correlation,
@@ -113,7 +121,7 @@ def _fraction(cell: str) -> tuple[int, int]:
 def crafts_view(data: ReportData) -> dict[str, Any]:
     summary = data.summary
     order = writer_order(data)
-    camera = summary.get("camera") or {}
+    camera = summary.camera
     moves = sorted({m for per_move in camera.values() for m in per_move})
     camera_rows = []
     for writer in [w for w in order if w in camera]:
@@ -123,10 +131,10 @@ def crafts_view(data: ReportData) -> dict[str, Any]:
             cells.append(None if not total else {"correct": correct, "total": total,
                                                   "bar": Markup(plots.share_bar(correct / total, width=40))})
         camera_rows.append({"writer": writer, "cells": cells})
-    comedy = [{"writer": w, **summary["comedy"][w], "bar": Markup(plots.share_bar(summary["comedy"][w]["hit_rate"]))}
-              for w in order if w in (summary.get("comedy") or {})]
-    refusal = [{"writer": w, **summary["refusal"][w]} for w in order if w in (summary.get("refusal") or {})]
-    personas = {w: summary["personas"][w] for w in order if w in (summary.get("personas") or {})}
+    comedy = [{"writer": w, **summary.comedy[w], "bar": Markup(plots.share_bar(summary.comedy[w]["hit_rate"]))}
+              for w in order if w in summary.comedy]
+    refusal = [{"writer": w, **summary.refusal[w]} for w in order if w in summary.refusal]
+    personas = {w: summary.personas[w].model_dump() for w in order if w in summary.personas}
     persona_plot = Markup(plots.persona_scatter("persona-love", {w: (p["mean"], p["love_rate"]) for w, p in personas.items()})) if personas else None
     missing = [label for label, present in (("camera adherence (camera pack)", camera_rows), ("comedy alts (comedy pack)", comedy),
                                             ("reader personas (judged in the full preset)", personas),
@@ -153,10 +161,10 @@ def _persona_breakdown(data: ReportData, order: list[str]) -> dict[str, Any]:
 
 
 def judge_view(data: ReportData) -> dict[str, Any]:
-    quality = data.summary.get("judge_quality") or {}
+    quality = data.summary.judge_quality.model_dump()
     config = data.config
     flip_rate = quality.get("flip_rate")
-    calls = data.summary.get("calls") or {}
+    calls = data.summary.calls
     return {
         "quality": quality,
         "flip_warning": flip_rate is not None and flip_rate > FLIP_WARNING,
@@ -165,16 +173,35 @@ def judge_view(data: ReportData) -> dict[str, Any]:
         "other_warnings": [w for w in quality.get("warnings") or [] if "flip rate" not in w],
         "self_preference": [w for w in quality.get("warnings") or [] if "self-preference" in w],
         "judge": data.judge,
-        "judge_config": data.summary.get("judge_config") or {},
+        "judge_config": data.summary.judge_config,
         "settings": [(k, config.get(k)) for k in ("preset", "seed", "samples", "prompts_per_pack", "max_tokens", "personas", "pair_budget")],
-        "writers": config.get("writers") or [],
+        "writers": [{**w, "sampler_text": describe_sampler(w.get("sampler")),
+                     "sampler_costs": sampler_cost_text(data.summary.samplers.get(w.get("name")))}
+                    for w in config.get("writers") or []],
         "packs": list(data.packs.values()),
-        "punchup_version": data.summary.get("punchup_version"),
-        "slop_list_version": data.summary.get("slop_list_version"),
+        "punchup_version": data.summary.punchup_version,
+        "slop_list_version": data.summary.slop_list_version,
         "calibration": data.calibration,
         "calls_made": sum(int(c.get("made", 0)) for c in calls.values()),
         "calls_cached": sum(int(c.get("cached", 0)) for c in calls.values()),
     }
+
+
+def sampler_cost_text(costs: SamplerCosts | None) -> str:
+    """What a writer's samplers did over the run, in words ("" when it has none)."""
+    if costs is None:
+        return ""
+    parts = [f"{costs.texts} texts"]
+    if costs.backtracks:
+        parts.append(f"{costs.phrases_avoided} phrases avoided, {costs.backtracks} backtracks, "
+                     f"{costs.tokens_regenerated} tokens regenerated")
+    if costs.budget_exhausted:
+        parts.append(f"backtrack budget ran out in {costs.budget_exhausted}")
+    if costs.mean_cost_multiplier != 1.0:
+        parts.append(f"generation cost ×{costs.mean_cost_multiplier:.2f}")
+    if costs.failed_verdicts:
+        parts.append(f"{costs.failed_verdicts} failed selection verdicts")
+    return "; ".join(parts)
 
 
 def _verdict(score_x: float | None, flipped: bool, writer_a: str, writer_b: str) -> str:

@@ -9,7 +9,9 @@ from punchup.store.store import Store
 
 # (description, SQL counting orphans) — records that point at something that no longer exists.
 _ORPHAN_CHECKS: list[tuple[str, str]] = [
-    ("run items of runs that do not exist", "SELECT COUNT(*) FROM run_items WHERE run NOT IN (SELECT name FROM runs)"),
+    # Calibrations are run items of "calibration:<judge>" with no runs row by design (never "the latest run").
+    ("run items of runs that do not exist", "SELECT COUNT(*) FROM run_items WHERE run NOT IN (SELECT name FROM runs) "
+     "AND run NOT LIKE 'calibration:%'"),
     ("runs without a finished summary", "SELECT COUNT(*) FROM runs WHERE name NOT IN "
      "(SELECT run FROM run_items WHERE kind = 'summary') AND name NOT LIKE 'calibration:%'"),
     ("failed calls never retried successfully", "SELECT COUNT(DISTINCT key) FROM calls WHERE error IS NOT NULL "
@@ -25,6 +27,7 @@ class DoctorReport(BaseModel):
     unknown: list[str]
     counts: dict[str, int] = Field(default_factory=dict)
     findings: dict[str, int] = Field(default_factory=dict)
+    newer: str | None = None  # why this punchup refuses to write: the store is from a newer one
 
     @property
     def healthy(self) -> bool:
@@ -45,4 +48,5 @@ def examine(store: Store) -> DoctorReport:
         unknown=[name for name in applied if name not in known],
         counts=counts,
         findings={label: n for label, n in findings.items() if n},
+        newer=store.newer_than_us,
     )

@@ -122,4 +122,65 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             "CREATE INDEX ix_story_node_versions_node ON story_node_versions (node_id, id)",
         ],
     ),
+    (
+        # What a sampler did for one call (phrases avoided, candidates and verdicts), as JSON.
+        "005_call_traces",
+        ["ALTER TABLE calls ADD COLUMN trace TEXT"],
+    ),
+    (
+        # The studio's writers' room: how each alternative was made (model, seed, the writer's notes),
+        # and per-story settings (author, structure template, format), both JSON read only by the studio.
+        "006_studio_room",
+        [
+            "ALTER TABLE story_alternatives ADD COLUMN recipe TEXT",
+            "ALTER TABLE stories ADD COLUMN settings TEXT NOT NULL DEFAULT '{}'",
+        ],
+    ),
+    (
+        # Which punchup applied each migration: a store written by a newer punchup names its version
+        # when an older one refuses to write to it.
+        "007_migration_versions",
+        ["ALTER TABLE migrations ADD COLUMN punchup_version TEXT"],
+    ),
+    (
+        # `punchup tune` runs, keyed by a hash of base file, data file, method, hyperparameters and seed:
+        # the same command with the same inputs is served from here. Params and losses are JSON.
+        "008_tune_runs",
+        [
+            """CREATE TABLE tune_runs (
+                key TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                base TEXT NOT NULL,
+                base_sha256 TEXT NOT NULL,
+                data_sha256 TEXT NOT NULL,
+                method TEXT NOT NULL,
+                params TEXT NOT NULL,
+                seed INTEGER NOT NULL,
+                rows INTEGER NOT NULL,
+                losses TEXT NOT NULL,
+                tokens INTEGER NOT NULL,
+                train_s REAL NOT NULL,
+                wall_s REAL NOT NULL,
+                peak_rss_mb REAL,
+                adapter_path TEXT NOT NULL,
+                adapter_sha256 TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+        ],
+    ),
+    (
+        # Training consent per story, append-only so it is auditable: the latest event is the current state.
+        # `punchup export --studio` exports only stories whose latest event has train = 1.
+        "009_story_training_consent",
+        [
+            """CREATE TABLE story_training_consent (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                story_id INTEGER NOT NULL REFERENCES stories (id),
+                train INTEGER NOT NULL,
+                granted_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX ix_story_training_consent_story ON story_training_consent (story_id, id)",
+        ],
+    ),
 ]

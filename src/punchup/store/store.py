@@ -12,9 +12,11 @@ import os
 import sqlite3
 import threading
 from datetime import datetime, timezone
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
+from punchup.__about__ import __version__
 from punchup.errors import StoreError
 from punchup.util.hashing import canonical_json
 from punchup.store.migrations import MIGRATIONS
@@ -50,12 +52,13 @@ class Store:
         if not self.path.parent.exists():
             raise StoreError(f"store folder {self.path.parent} does not exist")
         # One long-lived autocommit connection shared by threads under a lock:
-        # every statement is a single atomic read or write, and skipping
-        # BEGIN/COMMIT per call keeps the store off the critical path of fast
-        # inference servers.
+        # a single statement is its own atomic write, and skipping BEGIN/COMMIT
+        # per call keeps the store off the critical path of fast inference
+        # servers; a write of several statements runs in transaction().
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._guard(self.migrate)
+        self.newer_than_us = self._guard(self._newer_writer)  # a reason to refuse writes, or None
 
     # -- plumbing -------------------------------------------------------------
     def _guard(self, fn: Callable[..., T], *args: Any) -> T:
@@ -67,6 +70,8 @@ class Store:
             if "not a database" in reason or "file is encrypted" in reason:
                 reason = "not a punchup SQLite database"
             raise StoreError(f"store {self.location}: {reason}") from None
+        except OverflowError:  # e.g. story 99999999999999999999999: SQLite integers stop at 2**63 - 1
+            raise StoreError(f"store {self.location}: a number is too large (at most {2**63 - 1})") from None
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -94,6 +99,10 @@ class Store:
                     for statement in statements:
                         conn.execute(statement)
                     conn.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, now()))
+                # Which punchup applied each migration, so an older punchup can name the version it cannot write for.
+                if VERSION_COLUMN in {row[1] for row in conn.execute("PRAGMA table_info(migrations)")}:
+                    conn.executemany(f"UPDATE migrations SET {VERSION_COLUMN} = ? WHERE name = ?",
+                                     [(__version__, name) for name, _ in pending])
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -103,6 +112,49 @@ class Store:
     def applied_migrations(self) -> list[str]:
         return [r[0] for r in self.query("SELECT name FROM migrations ORDER BY name")]
 
+    def _newer_writer(self) -> str | None:
+        """Why this punchup must not write here: migrations it does not know, applied by a newer punchup."""
+        known = {name for name, _ in MIGRATIONS}
+        with self._lock:
+            conn = self._connection()
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(migrations)")}
+            version = VERSION_COLUMN if VERSION_COLUMN in columns else "NULL"
+            rows = conn.execute(f"SELECT name, {version} FROM migrations").fetchall()
+        unknown = sorted((row[0], row[1]) for row in rows if row[0] not in known)
+        if not unknown:
+            return None
+        versions = sorted({version or "unknown" for _, version in unknown})
+        return (f"store {self.location} was written by punchup {', '.join(versions)} (migrations "
+                f"{', '.join(name for name, _ in unknown)}), newer than this punchup {__version__}: refusing to "
+                "write to it; upgrade punchup or use another --store")
+
+    def _writable(self) -> None:
+        if self.newer_than_us:
+            raise StoreError(self.newer_than_us)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One logical write of several statements: all of it lands or none (a crash or error rolls it back).
+
+        BEGIN IMMEDIATE takes SQLite's write lock up front, so a busy store fails before the first statement
+        instead of between two. The thread lock is held throughout: other threads' statements wait, and
+        nested transaction() blocks (a helper called inside another write) join the outer one.
+        """
+        self._writable()
+        with self._lock:
+            conn = self._guard(self._connection)
+            if conn.in_transaction:
+                yield
+                return
+            self._guard(conn.execute, "BEGIN IMMEDIATE")
+            try:
+                yield
+                self._guard(conn.execute, "COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
     def query(self, sql: str, **params: Any) -> list[Row]:
         def run() -> list[Row]:
             with self._lock:
@@ -111,6 +163,8 @@ class Store:
         return self._guard(run)
 
     def execute(self, sql: str, **params: Any) -> int:
+        self._writable()
+
         def run() -> int:
             with self._lock:
                 return self._connection().execute(sql, params).rowcount
@@ -135,9 +189,9 @@ class Store:
         result = result or {}
         self.execute(
             """INSERT INTO calls (key, model, messages, config, sample_index, text, finish_reason,
-                prompt_tokens, completion_tokens, latency_s, error, created_at)
+                prompt_tokens, completion_tokens, latency_s, error, trace, created_at)
                 VALUES (:key, :model, :messages, :config, :sample_index, :text, :finish_reason,
-                :prompt_tokens, :completion_tokens, :latency_s, :error, :created_at)
+                :prompt_tokens, :completion_tokens, :latency_s, :error, :trace, :created_at)
                 ON CONFLICT DO NOTHING""",
             key=key,
             model=model,
@@ -150,6 +204,7 @@ class Store:
             completion_tokens=result.get("completion_tokens"),
             latency_s=result.get("latency_s"),
             error=error,
+            trace=canonical_json(result["trace"]) if result.get("trace") else None,
             created_at=now(),
         )
 
@@ -208,10 +263,19 @@ class Store:
         return [dict(r) for r in self.query("SELECT name, created_at, updated_at FROM runs ORDER BY updated_at DESC")]
 
     def close(self) -> None:
+        """Checkpoint the WAL into the database file and close, so the .db alone holds everything."""
         with self._lock:
             if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+                conn, self._conn = self._conn, None
+                try:
+                    # A reader in another process makes this a partial checkpoint (no error);
+                    # SQLite finishes the job when the last connection closes.
+                    self._guard(conn.execute, "PRAGMA wal_checkpoint(TRUNCATE)")
+                finally:
+                    conn.close()
+
+
+VERSION_COLUMN = "punchup_version"
 
 
 def _pending_migrations(conn: sqlite3.Connection) -> list[tuple[str, list[str]]]:

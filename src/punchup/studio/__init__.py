@@ -33,8 +33,15 @@ _EXPORTS: dict[str, str] = {
     "SkippedNode": "punchup.studio.records",
     "Story": "punchup.studio.records",
     "StoryView": "punchup.studio.records",
+    "StorySettings": "punchup.studio.records",
     "Studio": "punchup.studio.studio",
     "StudioError": "punchup.studio.tree",
+    "Pitch": "punchup.studio.pitching",
+    "PitchBoard": "punchup.studio.pitching",
+    "PassResult": "punchup.studio.room",
+    "Pick": "punchup.studio.room",
+    "Recipe": "punchup.studio.steering",
+    "Steering": "punchup.studio.steering",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -49,6 +56,10 @@ if TYPE_CHECKING:
         Alternative, CascadeReport, ExpandResult, Node, NodeChange, NodeDetail, NodeVersion, NodeView, RankedNode,
         RewriteResult, SkippedNode, Story, StoryView,
     )
+    from punchup.studio.pitching import Pitch, PitchBoard
+    from punchup.studio.records import StorySettings
+    from punchup.studio.room import PassResult, Pick
+    from punchup.studio.steering import Recipe, Steering
     from punchup.studio.studio import Studio
     from punchup.studio.tree import StudioError
 

@@ -65,7 +65,7 @@ async def run_cascade(miner: Miner, story: Story, pack: Pack, leaf: Kind, root: 
             skip(node.label, f"waits: {'; '.join(waits_on)}" if waits_on else "fresh")
             continue
         if node.human_share > HUMAN_WRITTEN and not include_human:
-            skip(node.label, f"human-written ({node.human_share:.0%} by the writer); kept (use include_human to regenerate)")
+            skip(node.label, f"human-written ({node.human_share:.0%} by the writer); kept (use --include-human to regenerate)")
             continue
         built_on = current_parent_hashes(node, nodes)
         try:

@@ -23,7 +23,7 @@ from punchup.studio.prompts import (
     resize_messages,
     span_messages,
 )
-from punchup.studio.provenance import HUMAN, ai_source, apply_edit, splice, whole
+from punchup.studio.provenance import HUMAN, ai_source, apply_edit, splice, splice_edit, whole
 from punchup.studio.records import Alternative, Node, NodeState, RewriteResult, Story, text_hash
 from punchup.studio.repository import StoryRepository
 from punchup.studio.rewrite import (
@@ -34,8 +34,19 @@ from punchup.studio.rewrite import (
     fit_whitespace,
     splice_checked,
 )
+from punchup.studio.runaway import contain, token_budget
 from punchup.studio.staleness import current_parent_hashes
 from punchup.studio.tree import Kind, StudioError, parents_of, parse_label
+
+
+def changed_meanwhile(label: str, action: str) -> str:
+    return f"'{label}' changed meanwhile (edited, locked or undone elsewhere); the {action} was not saved: look again and retry"
+
+
+def check_revision(node: Node, revision: int | None, action: str) -> None:
+    """The writer acted on the node as a page showed it (revision); refuse when it has moved on since."""
+    if revision is not None and revision != node.revision:
+        raise StudioError(changed_meanwhile(node.label, action))
 
 
 class Editor:
@@ -50,6 +61,15 @@ class Editor:
         if node.locked:
             raise StudioError(f"'{node.label}' is locked; unlock it before you {action} it")
 
+    def commit(self, node: Node, state: NodeState, action: str) -> None:
+        """Save a node's new state only if it is still as this action found it (revision, unlocked).
+
+        A model call can take minutes; if the writer edited, locked or undid the
+        node meanwhile, overwriting it would silently lose their work.
+        """
+        if not self.repo.save_state(node, state, action):
+            raise StudioError(changed_meanwhile(node.label, action))
+
     @staticmethod
     def require_text(node: Node) -> str:
         if not node.text:
@@ -59,7 +79,7 @@ class Editor:
     def choose(self, node: Node, alt: Alternative) -> None:
         self.refuse_locked(node, "choose for")
         nodes = self.repo.nodes(node.story_id)
-        self.repo.save_state(node, NodeState(
+        self.commit(node, NodeState(
             text=alt.text,
             provenance=whole(alt.text, ai_source(alt.model, alt.prompt_hash, alt.created_at)),
             parent_hashes=current_parent_hashes(node, nodes),
@@ -67,9 +87,14 @@ class Editor:
             model=alt.model,
         ), "choose")
 
-    def edit(self, story: Story, label: str, text: str) -> None:
+    def edit(self, story: Story, label: str, text: str, revision: int | None = None) -> None:
+        """`revision`: the one the writer's form showed; refused if the node moved on since."""
         if not text.strip():
             raise StudioError(f"the new text for '{label}' is empty (use undo to go back to an earlier version)")
+        with self.repo.store.transaction():  # a new node and its first text land together
+            self._edit(story, label, text, revision)
+
+    def _edit(self, story: Story, label: str, text: str, revision: int | None) -> None:
         nodes = self.repo.nodes(story.id)
         node = nodes.get(label)
         if node is None:
@@ -79,23 +104,27 @@ class Editor:
                     raise StudioError(f"write or choose '{parent}' before writing '{label}'")
             node = self.repo.ensure_node(story.id, label, kind, ordinal)
         self.refuse_locked(node, "edit")
+        check_revision(node, revision, "edit")
         if node.text is None:
             # Written from scratch: built on the parents as they are now.
             state = NodeState(text=text, provenance=whole(text, HUMAN), parent_hashes=current_parent_hashes(node, nodes))
         elif text == node.text:
             return
         else:
+            provenance = apply_edit(node.text, text, node.provenance, HUMAN)
+            # Once none of the model's characters are left, the text is no longer "the chosen alternative".
+            still_offered = any(span.source.kind != "human" for span in provenance)
             state = node.state().model_copy(update={
-                "text": text, "provenance": apply_edit(node.text, text, node.provenance, HUMAN),
+                "text": text, "provenance": provenance, "chosen_alt": node.chosen_alt if still_offered else None,
             })
-        self.repo.save_state(node, state, "edit")
+        self.commit(node, state, "edit")
 
     def accept(self, node: Node) -> None:
         self.refuse_locked(node, "accept")
         self.require_text(node)
         nodes = self.repo.nodes(node.story_id)
         state = node.state().model_copy(update={"parent_hashes": current_parent_hashes(node, nodes)})
-        self.repo.save_state(node, state, "accept")
+        self.commit(node, state, "accept")
 
     # -- the model's targeted rewrites ---------------------------------------------------
     def _config(self, budget: int, seed: int) -> GenerateConfig:
@@ -109,7 +138,7 @@ class Editor:
         return generation.text, model.name
 
     def _save(self, node: Node, text: str, provenance: list, action: str) -> None:
-        self.repo.save_state(node, node.state().model_copy(update={"text": text, "provenance": provenance}), action)
+        self.commit(node, node.state().model_copy(update={"text": text, "provenance": provenance}), action)
 
     async def rewrite_span(self, node: Node, medium: str, start: int, end: int, instruction: str,
                            model_id: str | None, seed: int) -> RewriteResult:
@@ -119,13 +148,16 @@ class Editor:
         if not instruction.strip():
             raise StudioError("a span rewrite needs an instruction (what should change?)")
         messages = span_messages(node.kind, PromptContext(medium=medium), text, start, end, instruction)
-        reply, model_name = await self._generate(node, messages, self._config((end - start) // 2 + 96, seed), model_id)
-        replacement = fit_whitespace(text[start:end], extract_replacement(reply, text, start, end))
+        reply, model_name = await self._generate(node, messages, self._config(token_budget(end - start), seed), model_id)
+        contained, _ = contain(extract_replacement(reply, text, start, end).strip(), end - start)
+        replacement = fit_whitespace(text[start:end], contained)
         if not replacement.strip():
             raise StudioError(f"the model returned nothing for span {start}:{end}; try another --seed")
         new_text = splice_checked(text, start, end, replacement)
         source = ai_source(model_name, prompt_hash(messages))
-        self._save(node, new_text, splice(node.provenance, len(text), start, end, len(replacement), source), "rewrite")
+        if new_text == text:
+            raise StudioError(f"the model gave span {start}:{end} back unchanged; try another --seed or instruction")
+        self._save(node, new_text, splice_edit(node.provenance, text, start, end, replacement, source), "rewrite")
         return RewriteResult(label=node.label, mode="span", start=start, end=start + len(replacement),
                              old_hash=text_hash(text), new_hash=text_hash(new_text), text=new_text, model=model_name)
 

@@ -7,14 +7,17 @@ were meant for; an explicit output path is the writer's own choice.
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel
 
-from punchup.studio.fountain import parse_fountain
+from punchup.studio.fountain import fdx_with_title_page, parse_fountain
 from punchup.studio.tree import StudioError
 
 ExportFormat = Literal["fountain", "pdf", "fdx", "md"]
@@ -28,6 +31,8 @@ class ExportResult(BaseModel):
     path: str
     format: ExportFormat
     bytes: int
+    warnings: list[str] = []  # what was missing or stale (exported anyway with allow_stale)
+    disclosure: str | None = None  # the authorship disclosure written beside it
 
 
 def safe_filename(title: str, fmt: str) -> str:
@@ -62,20 +67,40 @@ def check_format(fmt: str, leaf: str) -> None:
         raise StudioError(f"a {kind} exports as {' or '.join(allowed)}, not {fmt}")
 
 
-def write_export(fmt: ExportFormat, text: str, target: Path) -> ExportResult:
-    """`text` is Fountain for fountain/pdf/fdx and Markdown for md."""
+def write_export(fmt: ExportFormat, text: str, target: Path, force: bool = False) -> ExportResult:
+    """`text` is Fountain for fountain/pdf/fdx and Markdown for md.
+
+    Atomic: the file is written beside the target under a temporary name and
+    renamed over it only when complete, so a crash or a full disk never leaves
+    a half-written screenplay in place of the last good one. An existing file
+    is replaced only with `force`.
+    """
+    if target.exists() and not force:
+        raise StudioError(f"{target} already exists; pass --force to replace it")
     try:
-        if fmt in ("fountain", "md"):
-            target.write_text(text, encoding="utf-8")
-        elif fmt == "pdf":
-            from screenplain.export.pdf import to_pdf
-
-            to_pdf(parse_fountain(text), str(target))
-        else:
-            from screenplain.export.fdx import to_fdx
-
-            with target.open("w", encoding="utf-8") as out:
-                to_fdx(parse_fountain(text), out)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     except OSError as exc:
         raise StudioError(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            if fmt in ("fountain", "md"):
+                out.write(text)
+            elif fmt == "fdx":
+                from screenplain.export.fdx import to_fdx
+
+                screenplay, body = parse_fountain(text), io.StringIO()
+                to_fdx(screenplay, body)
+                out.write(fdx_with_title_page(body.getvalue(), screenplay.title_page))
+        if fmt == "pdf":
+            from screenplain.export.pdf import to_pdf
+
+            to_pdf(parse_fountain(text), temporary)
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())  # on disk before the rename makes it the real file
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise StudioError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
     return ExportResult(path=str(target), format=fmt, bytes=target.stat().st_size)

@@ -1,7 +1,7 @@
 """A story tree as a Fountain screenplay (or a Markdown short story), and Fountain read back with screenplain.
 
-Layout of the Fountain export: a title page (title, credit, draft date, the
-logline and the authorship statement as notes), then for each scene a section
+Layout of the Fountain export: a title page (title, the writer's credit and
+name from the story's settings, draft date), then for each scripted scene a section
 (`# Beat N: ...`) with the scene's purpose as a synopsis (`= ...`), then the
 scene's script. A script whose first line is not a scene heading gets the one
 from its scene card (or a forced heading `.SCENE N`), so every scene parses
@@ -39,45 +39,55 @@ def script_body(script: str, heading: str | None, number: int) -> str:
     return f"{forced}\n\n" + "\n".join(lines) if lines else forced
 
 
-def title_page(story: Story, nodes: dict[str, Node], notes: str | None) -> list[str]:
-    lines = [f"Title: {_one_line(story.title)}", "Credit: Developed with punchup studio", f"Draft date: {story.updated_at[:10]}"]
-    extra = [_one_line(nodes["logline"].text or "")] if "logline" in nodes else []
-    if notes:
-        extra.append(_one_line(notes))
-    if extra:
-        lines.append("Notes:")
-        lines.extend(f"    {line}" for line in extra if line)
+def title_page(story: Story) -> list[str]:
+    """Title, credit, the writer's name and the draft date: what a reader expects, nothing about tools."""
+    lines = [f"Title: {_one_line(story.title)}"]
+    if story.settings.author.strip():
+        lines += ["Credit: Written by", f"Author: {_one_line(story.settings.author)}"]
+    lines.append(f"Draft date: {story.updated_at[:10]}")
     return lines
 
 
-def build_fountain(story: Story, nodes: dict[str, Node], notes: str | None = None) -> str:
+def fdx_with_title_page(xml: str, page: dict[str, list[str]]) -> str:
+    """screenplain's FDX has no title page: add Final Draft's <TitlePage> (title, credit, author, date)."""
+    from xml.sax.saxutils import escape
+
+    rows = [*page.get("Title", []), *page.get("Credit", []), *page.get("Author", []), *page.get("Draft date", [])]
+    if not rows or "</FinalDraft>" not in xml:
+        return xml
+    paragraphs = "".join(
+        f'      <Paragraph Alignment="Center" Type="General">\n        <Text>{escape(" ".join(str(r).split()))}</Text>\n'
+        "      </Paragraph>\n" for r in rows)
+    block = f"  <TitlePage>\n    <Content>\n{paragraphs}    </Content>\n  </TitlePage>\n"
+    head, tail = xml.rsplit("</FinalDraft>", 1)
+    return f"{head}{block}</FinalDraft>{tail}"
+
+
+def build_fountain(story: Story, nodes: dict[str, Node]) -> str:
+    """The screenplay: only scenes that have a script (a missing one is left out, never faked)."""
     entries = beat_entries(nodes["beats"].text or "") if "beats" in nodes and nodes["beats"].text else []
     scenes = _numbered(nodes, "scene")
     scripts = _numbered(nodes, "script")
-    blocks = ["\n".join(title_page(story, nodes, notes))]
-    for number in sorted(set(scenes) | set(scripts)):
+    blocks = ["\n".join(title_page(story))]
+    for number in sorted(scripts):
         card = parse_scene_card(scenes[number].text or "") if number in scenes else None
         beat = entries[number - 1] if number <= len(entries) else (card.purpose if card else "")
         section = f"# Beat {number}: {_one_line(beat)}" if beat else f"# Scene {number}"
         if card and card.purpose:
             section += f"\n= {_one_line(card.purpose)}"
         blocks.append(section)
-        heading = card.heading if card else None
-        if number in scripts:
-            blocks.append(script_body(scripts[number].text or "", heading, number))
-        else:
-            blocks.append(heading or f".SCENE {number}")
+        blocks.append(script_body(scripts[number].text or "", card.heading if card else None, number))
     return "\n\n".join(blocks).rstrip() + "\n"
 
 
-def build_markdown(story: Story, nodes: dict[str, Node], notes: str | None = None) -> str:
+def build_markdown(story: Story, nodes: dict[str, Node]) -> str:
     parts = [f"# {_one_line(story.title)}"]
+    if story.settings.author.strip():
+        parts.append(f"by {_one_line(story.settings.author)}")
     if "logline" in nodes and nodes["logline"].text:
         parts.append(f"*{_one_line(nodes['logline'].text)}*")
     prose = _numbered(nodes, "prose")
     parts.append("\n\n* * *\n\n".join(prose[number].text.strip() for number in sorted(prose) if prose[number].text))
-    if notes:
-        parts.append(f"---\n\n{notes}")
     return "\n\n".join(p for p in parts if p).rstrip() + "\n"
 
 

@@ -8,19 +8,23 @@ and adds no duplicate alternatives. Judgments are cached by the judges too.
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 from typing import Callable
 
 from punchup.bench.generate import generate_samples
 from punchup.judging.factory import JudgeSet
-from punchup.models import CachedModel, GenerateConfig, call_key
+from punchup.models import CachedModel, GenerateConfig, Generation, call_key
 from punchup.packs import Pack, PromptSpec
 from punchup.judging.factory import DEFAULT_JUDGE
 from punchup.studio.defaults import KIND_MAX_TOKENS, NO_JUDGE
-from punchup.studio.outline import beat_entries, clean_generation
+from punchup.studio.candidates import DraftEvent, Progress
+from punchup.studio.outline import beat_entries, clean_generation, strip_prompt_echo
 from punchup.studio.prompts import context_for, judge_brief, node_messages, prompt_hash
 from punchup.studio.records import Alternative, Node, RankedNode, Story
 from punchup.studio.repository import StoryRepository
+from punchup.studio.steering import Recipe, Steering
+from punchup.studio.structure import slots_for
 from punchup.studio.tree import (
     SCENES_TARGET,
     Kind,
@@ -91,31 +95,58 @@ class Miner:
         count = len(entries) if max_scenes is None else min(len(entries), max_scenes)
         return [label_for("scene", i) for i in range(1, count + 1)]
 
+    def first_new_seed(self, story: Story, label: str, seed: int) -> int:
+        """`more`: the seed after every seed this node's alternatives were drawn on (at least `seed`)."""
+        node = self.repo.find_node(story.id, label)
+        drawn = [a.seed for a in self.repo.alternatives(node.id)] if node else []
+        return max([seed, *(s + 1 for s in drawn)])
+
     async def generate_for(self, story: Story, pack: Pack, leaf: Kind, nodes: dict[str, Node], label: str, *,
                            n: int, model_id: str | None, judge: str | None, seed: int = 0, unusual: bool = False,
-                           max_tokens: int | None = None) -> RankedNode:
-        """Draft n alternatives for one node from its ancestors, store them, and rank them best first."""
+                           max_tokens: int | None = None, steering: Steering | None = None, more: bool = False,
+                           on_draft: Progress | None = None) -> RankedNode:
+        """Draft n alternatives for one node from its ancestors, store them, and rank them best first.
+
+        With more=True the drafts are drawn on seeds this node never had, so they are new."""
         kind, ordinal = parse_label(label)
         for parent in parents_of(kind, ordinal):
             if parent not in nodes or nodes[parent].text is None:
                 raise StudioError(f"choose or write '{parent}' before expanding '{label}'")
-        context = context_for(kind, ordinal, nodes, leaf, unusual)
+        steer = steering or Steering()
+        if not steer.format and story.settings.format:
+            steer = steer.model_copy(update={"format": story.settings.format})
+        context = context_for(kind, ordinal, nodes, leaf, unusual, steer, slots_for(story.settings.structure))
         messages = node_messages(kind, pack, context)
+        if more:
+            seed = self.first_new_seed(story, label, seed)
         config = self.config(kind, pack, seed, max_tokens)
         model = self.model_for(model_id or self.settings.writer)
-        generations = await generate_samples(model, messages, config, n)
+        started = time.perf_counter()
+        done = 0
+
+        def landed(i: int, generation: Generation) -> None:
+            nonlocal done
+            done += 1
+            if on_draft is not None:
+                on_draft(DraftEvent(label=label, done=done, total=n, seed=seed + i, text=generation.text,
+                                    cached=generation.cached, seconds=time.perf_counter() - started))
+
+        generations = await generate_samples(model, messages, config, n, landed)
         node = self.repo.ensure_node(story.id, label, kind, ordinal)
         hashed = prompt_hash(messages)
         alternatives: list[Alternative] = []
         for i, generation in enumerate(generations):
-            text = clean_generation(generation.text)
+            text = strip_prompt_echo(clean_generation(generation.text), messages[-1].content)
             if not text:
                 continue  # an empty draft is no option for the writer
-            key = call_key(model.name, messages, config.model_copy(update={"seed": seed + i}), i)
-            alternatives.append(self.repo.add_alternative(node.id, key, text, model.name, hashed, seed + i))
+            drawn = config.model_copy(update={"seed": seed + i})
+            recipe = Recipe(model=model.name, seed=seed + i, temperature=drawn.temperature, max_tokens=drawn.max_tokens,
+                            steering=steer.model_copy(update={"unusual": steer.unusual or unusual}))
+            key = call_key(model.name, messages, drawn, i)
+            alternatives.append(self.repo.add_alternative(node.id, key, text, model.name, hashed, seed + i, recipe))
         judge_spec = judge or self.settings.judge or model.name
         ranked = await self.rank(judge_spec, pack, kind, judge_brief(kind, context), alternatives)
-        return RankedNode(label=label, alternatives=ranked)
+        return RankedNode(label=label, alternatives=ranked, seeds=[seed + i for i in range(n)])
 
     async def rank(self, judge_spec: str, pack: Pack, kind: Kind, brief: str, alternatives: list[Alternative]) -> list[Alternative]:
         """Score each alternative with the judge's rubric and return them best first (failed judgments last)."""

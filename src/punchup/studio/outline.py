@@ -24,6 +24,23 @@ def clean_generation(text: str) -> str:
     return "\n".join(lines).strip()
 
 
+def strip_prompt_echo(text: str, prompt: str) -> str:
+    """Drop trailing lines that only repeat the prompt (small models echo its instructions at the end).
+
+    Only the end: a draft rightly opens on lines the prompt gave it (a scene heading from the card)."""
+    said = {" ".join(line.split()).lower() for line in prompt.splitlines() if len(line.strip()) >= 20}
+
+    def echoed(line: str) -> bool:
+        flat = " ".join(line.split()).lower()
+        flat = _NUMBERED.sub(r"\2", flat) if _NUMBERED.match(flat) else flat
+        return len(flat) >= 20 and any(flat in instruction or instruction in flat for instruction in said)
+
+    lines = text.rstrip().splitlines()
+    while lines and (not lines[-1].strip() or echoed(lines[-1])):
+        lines.pop()
+    return "\n".join(lines).strip()
+
+
 def beat_entries(beats: str) -> list[str]:
     """The entries of a beats outline: a numbered list ("1. ...", "2) ..."), with wrapped lines joined.
 

@@ -17,6 +17,7 @@ from punchup.models import Message
 from punchup.packs import Pack
 from punchup.studio.outline import beat_entries, parse_scene_card
 from punchup.studio.records import Node
+from punchup.studio.steering import Steering
 from punchup.studio.tree import Kind, StudioError, label_for
 
 KIND_NAMES: dict[str, str] = {
@@ -58,6 +59,11 @@ class PromptContext(BaseModel):
     scene_card: str = ""
     heading: str = ""
     unusual: bool = False
+    steering: str = ""  # the writer's notes, tone, format and length, rendered (steering.py)
+    slots: list[str] = []  # the story's beat template (structure.py)
+    previous_beat: str = ""  # continuity: the beats either side of this scene's
+    next_beat: str = ""
+    previous_scene: str = ""  # the scene card before this one
 
 
 def medium_of(leaf: Kind) -> str:
@@ -69,9 +75,16 @@ def _text(nodes: dict[str, Node], label: str) -> str:
     return (node.text or "") if node else ""
 
 
-def context_for(kind: Kind, ordinal: int, nodes: dict[str, Node], leaf: Kind, unusual: bool = False) -> PromptContext:
-    """The ancestors a node of this kind is written from (more for outlines, less for long scenes)."""
-    context = PromptContext(medium=medium_of(leaf), logline=_text(nodes, "logline"), unusual=unusual)
+def context_for(kind: Kind, ordinal: int, nodes: dict[str, Node], leaf: Kind, unusual: bool = False,
+                steering: Steering | None = None, slots: list[str] | None = None) -> PromptContext:
+    """The ancestors a node of this kind is written from (more for outlines, less for long scenes),
+    with the writer's steering and, for scenes, what comes either side of them (continuity)."""
+    steer = (steering or Steering()).model_copy(update={"unusual": unusual or (steering is not None and steering.unusual)})
+    unusual = steer.unusual
+    # The premise prompt has its own "one unusual thing" line; elsewhere the steering block carries it.
+    block = (steer.model_copy(update={"unusual": False}) if kind == "premise" else steer).block()
+    context = PromptContext(medium=medium_of(leaf), logline=_text(nodes, "logline"), unusual=unusual, steering=block,
+                            slots=list(slots or []) if kind == "beats" else [])
     if kind in ("characters", "beats", "scene", "script", "prose"):
         context.premise = _text(nodes, "premise")
     if kind in ("beats", "scene", "script", "prose"):
@@ -79,12 +92,19 @@ def context_for(kind: Kind, ordinal: int, nodes: dict[str, Node], leaf: Kind, un
     if kind in ("scene", "script", "prose"):
         entries = beat_entries(_text(nodes, "beats"))
         if ordinal > len(entries):
-            raise StudioError(f"the beats outline has {len(entries)} entries, so there is no beat for {label_for(kind, ordinal)}")
+            count = f"{len(entries)} entry" if len(entries) == 1 else f"{len(entries)} entries"
+            raise StudioError(f"the beats outline has {count}, so there is no beat for {label_for(kind, ordinal)}"
+                              " (orphaned: give the beats that entry back, or keep this scene as it is)")
         context.beats = _text(nodes, "beats")
         context.show_beats = kind == "scene"
         context.beat_entry = entries[ordinal - 1]
         context.beat_number = ordinal
         context.beats_total = len(entries)
+        context.previous_beat = entries[ordinal - 2] if ordinal > 1 else ""
+        context.next_beat = entries[ordinal] if ordinal < len(entries) else ""
+        # The scene card before this one, for a script or prose scene (not for a scene card: sibling cards are
+        # drafted together from the beats, and one must not change another's prompt by being chosen).
+        context.previous_scene = _text(nodes, label_for("scene", ordinal - 1)) if ordinal > 1 and kind != "scene" else ""
     if kind in ("script", "prose"):
         card_text = _text(nodes, label_for("scene", ordinal))
         context.scene_card = card_text
@@ -104,7 +124,8 @@ def node_messages(kind: Kind, pack: Pack, context: PromptContext) -> list[Messag
 
 def span_messages(kind: Kind, context: PromptContext, text: str, start: int, end: int, instruction: str) -> list[Message]:
     marked = f"{text[:start]}⟦{text[start:end]}⟧{text[end:]}"
-    user = render("rewrite_span.j2", kind_name=KIND_NAMES[kind], medium=context.medium, marked=marked, instruction=instruction)
+    user = render("rewrite_span.j2", kind_name=KIND_NAMES[kind], medium=context.medium, marked=marked, instruction=instruction,
+                  span_words=max(1, len(text[start:end].split())), steering=context.steering)
     return [Message(role="system", content=render("system.j2", medium=context.medium, craft="")), Message(role="user", content=user)]
 
 

@@ -17,6 +17,11 @@ yields "ai-edited"; a human replacing AI text with unrelated words is "human".
 An unchanged run shorter than MIN_ANCHOR characters between two edits counts
 as part of the edit: otherwise a character diff credits the old author with
 letters that merely coincide ("e", " the ") inside text the writer retyped.
+So does a run shorter than LONG_ANCHOR that is small beside the edits on both
+sides of it (under ANCHOR_SHARE of the smaller, once those fragments are merged): " room. It" surviving inside
+a paragraph the writer typed afresh is a coincidence, not the model's words;
+at either end of the text, a run under MIN_ANCHOR and under EDGE_SHARE of its
+edit (the closing "." of a retyped paragraph) is one too.
 """
 
 from __future__ import annotations
@@ -61,6 +66,9 @@ class Span(BaseModel):
 
 HUMAN = Source(kind="human")
 MIN_ANCHOR = 8
+LONG_ANCHOR = 24
+ANCHOR_SHARE = 0.5
+EDGE_SHARE = 0.1
 REWORDING_RATIO = 0.5
 
 
@@ -118,19 +126,41 @@ def apply_edit(old: str, new: str, spans: list[Span], editor: Source) -> list[Sp
     return compress(after)
 
 
-def edit_opcodes(old: str, new: str) -> list[tuple[str, int, int, int, int]]:
-    """SequenceMatcher opcodes with short coincidental matches between two edits folded into one replace."""
-    raw = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-    merged: list[tuple[str, int, int, int, int]] = []
-    for index, (tag, i1, i2, j1, j2) in enumerate(raw):
-        between_edits = 0 < index < len(raw) - 1
-        if tag == "equal" and not (between_edits and i2 - i1 < MIN_ANCHOR):
+Opcode = tuple[str, int, int, int, int]
+
+
+def _fold(ops: list[Opcode], coincidental) -> list[Opcode]:  # type: ignore[no-untyped-def]
+    """Merge the equal runs `coincidental(index, ops)` flags into the edits next to them."""
+    merged: list[Opcode] = []
+    for index, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal" and not coincidental(index, ops):
             merged.append((tag, i1, i2, j1, j2))
         elif merged and merged[-1][0] != "equal":
             _, a1, _, b1, _ = merged[-1]
             merged[-1] = ("replace", a1, i2, b1, j2)
         else:
             merged.append(("replace" if tag == "equal" else tag, i1, i2, j1, j2))
+    return merged
+
+
+def _short_between_edits(index: int, ops: list[Opcode]) -> bool:
+    return 0 < index < len(ops) - 1 and ops[index][2] - ops[index][1] < MIN_ANCHOR
+
+
+def _small_beside_edits(index: int, ops: list[Opcode]) -> bool:
+    size = ops[index][2] - ops[index][1]
+    sides = [max(ops[k][2] - ops[k][1], ops[k][4] - ops[k][3]) for k in (index - 1, index + 1) if 0 <= k < len(ops)]
+    if not sides or size >= LONG_ANCHOR or size >= ANCHOR_SHARE * min(sides):
+        return False
+    # At either end (the final "." of a paragraph the writer typed afresh) only a sliver counts as a coincidence.
+    return 0 < index < len(ops) - 1 or (size < MIN_ANCHOR and size < EDGE_SHARE * min(sides))
+
+
+def edit_opcodes(old: str, new: str) -> list[Opcode]:
+    """SequenceMatcher opcodes with coincidental matches folded into the edits around them: first the
+    fragments under MIN_ANCHOR between two edits, then runs that are small beside the (merged) edits."""
+    raw = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    merged = _fold(_fold(raw, _short_between_edits), _small_beside_edits)
     return [(("insert" if i1 == i2 else "delete" if j1 == j2 else tag), i1, i2, j1, j2) if tag != "equal" else (tag, i1, i2, j1, j2)
             for tag, i1, i2, j1, j2 in merged]
 
@@ -139,6 +169,16 @@ def splice(spans: list[Span], length: int, start: int, end: int, new_length: int
     """Spans after text[start:end] (of a text of `length`) was replaced by new_length chars from `source`."""
     before = per_character(spans, length)
     return compress(before[:start] + [source] * new_length + before[end:])
+
+
+def splice_edit(spans: list[Span], text: str, start: int, end: int, replacement: str, source: Source) -> list[Span]:
+    """Spans after text[start:end] became `replacement` by `source`: inside the passage, characters
+    the replacement kept as they were keep their author (a rewrite that hands back the writer's own
+    words leaves them the writer's); outside it nothing changes."""
+    chars = per_character(spans, len(text))
+    inner_old = compress(chars[start:end])
+    inner = per_character(apply_edit(text[start:end], replacement, inner_old, source), len(replacement))
+    return compress(chars[:start] + inner + chars[end:])
 
 
 def char_counts(spans: list[Span]) -> Counter[str]:

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from punchup.studio.provenance import Span, human_share
+from punchup.studio.steering import Recipe
 from punchup.studio.tree import Kind
 
 Status = Literal["empty", "fresh", "stale"]
@@ -21,12 +22,21 @@ def text_hash(text: str | None) -> str:
     return hashlib.sha256((text or "").encode("utf-8")).hexdigest()[:12]
 
 
+class StorySettings(BaseModel):
+    """Per-story choices the writer makes once: the credit on the title page, the structure, the format."""
+
+    author: str = ""
+    structure: str = ""  # a beat template name (structure.py); "" is the generic outline
+    format: str = ""  # a steering format (multi-cam, single-cam, ...), the default for every generation
+
+
 class Story(BaseModel):
     id: int
     title: str
     pack: str
     created_at: str
     updated_at: str
+    settings: StorySettings = Field(default_factory=StorySettings)
 
 
 class NodeState(BaseModel):
@@ -78,6 +88,7 @@ class Alternative(BaseModel):
     scores: dict[str, int] = Field(default_factory=dict)
     rationale: str = ""
     created_at: str
+    recipe: Recipe | None = None  # how it was made (None: made before recipes were kept)
 
 
 class NodeVersion(BaseModel):
@@ -104,6 +115,7 @@ class NodeView(BaseModel):
     chosen_alt: int | None
     content_hash: str
     versions: int
+    revision: int = 0  # what a page sends back, so a write based on an old view is refused
 
 
 class StoryView(BaseModel):
@@ -123,6 +135,7 @@ class RankedNode(BaseModel):
 
     label: str
     alternatives: list[Alternative]
+    seeds: list[int] = Field(default_factory=list)  # the seeds this run drew for the node
 
 
 class ExpandResult(BaseModel):
@@ -132,6 +145,7 @@ class ExpandResult(BaseModel):
     judge: str | None
     calls_made: int
     calls_cached: int
+    more: bool = False  # the seeds were ones the node never had
 
 
 class NodeChange(BaseModel):

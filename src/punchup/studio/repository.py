@@ -12,7 +12,8 @@ from typing import Any
 from punchup.util.hashing import canonical_json
 from punchup.store import Store
 from punchup.studio.provenance import Span
-from punchup.studio.records import Alternative, Node, NodeState, NodeVersion, Story
+from punchup.studio.records import Alternative, Node, NodeState, NodeVersion, Story, StorySettings
+from punchup.studio.steering import Recipe
 from punchup.studio.tree import Kind, StudioError, parents_of
 
 
@@ -34,7 +35,15 @@ def _alternative(row: Any) -> Alternative:
     record["scores"] = json.loads(record["scores"]) if record["scores"] else {}
     record["rationale"] = record["rationale"] or ""
     record.pop("call_key", None)
+    recipe = record.pop("recipe", None)
+    record["recipe"] = Recipe.model_validate_json(recipe) if recipe else None
     return Alternative.model_validate(record)
+
+
+def _story(row: Any) -> Story:
+    record = dict(row)
+    record["settings"] = StorySettings.model_validate_json(record.get("settings") or "{}")
+    return Story.model_validate(record)
 
 
 def _state_columns(state: NodeState) -> dict[str, Any]:
@@ -54,14 +63,15 @@ class StoryRepository:
     # -- stories ----------------------------------------------------------------
     def create_story(self, title: str, pack: str) -> Story:
         stamp = _now()
-        self.store.execute(
-            "INSERT INTO stories (title, pack, created_at, updated_at) VALUES (:t, :p, :s, :s)", t=title, p=pack, s=stamp
-        )
-        row = self.store.query("SELECT * FROM stories WHERE created_at = :s AND title = :t ORDER BY id DESC LIMIT 1", s=stamp, t=title)
-        return Story.model_validate(dict(row[0]))
+        with self.store.transaction():
+            self.store.execute(
+                "INSERT INTO stories (title, pack, created_at, updated_at) VALUES (:t, :p, :s, :s)", t=title, p=pack, s=stamp
+            )
+            row = self.store.query("SELECT * FROM stories WHERE id = last_insert_rowid()")
+        return _story(row[0])
 
     def stories(self) -> list[Story]:
-        return [Story.model_validate(dict(r)) for r in self.store.query("SELECT * FROM stories ORDER BY id DESC")]
+        return [_story(r) for r in self.store.query("SELECT * FROM stories ORDER BY id DESC")]
 
     def story(self, story_id: int | None) -> Story:
         """The story with this id, or the most recently created one when story_id is None."""
@@ -73,7 +83,27 @@ class StoryRepository:
             rows = self.store.query("SELECT * FROM stories WHERE id = :i", i=story_id)
             if not rows:
                 raise StudioError(f"no story {story_id} in this store (list them with: punchup write stories)")
-        return Story.model_validate(dict(rows[0]))
+        return _story(rows[0])
+
+    def update_story(self, story_id: int, title: str | None = None, settings: StorySettings | None = None) -> Story:
+        current = self.story(story_id)
+        self.store.execute(
+            "UPDATE stories SET title = :t, settings = :s, updated_at = :u WHERE id = :i",
+            t=title if title is not None else current.title, s=(settings or current.settings).model_dump_json(),
+            u=_now(), i=story_id,
+        )
+        return self.story(story_id)
+
+    def delete_story(self, story_id: int) -> None:
+        """The story and everything in it (its model calls stay cached). Children go first, so an
+        interrupted delete leaves a smaller story, never rows that point at nothing."""
+        self.story(story_id)
+        nodes = "SELECT id FROM story_nodes WHERE story_id = :s"
+        with self.store.transaction():  # all of it or nothing
+            self.store.execute(f"DELETE FROM story_node_versions WHERE node_id IN ({nodes})", s=story_id)
+            self.store.execute(f"DELETE FROM story_alternatives WHERE node_id IN ({nodes})", s=story_id)
+            self.store.execute("DELETE FROM story_nodes WHERE story_id = :s", s=story_id)
+            self.store.execute("DELETE FROM stories WHERE id = :s", s=story_id)
 
     def touch(self, story_id: int) -> None:
         self.store.execute("UPDATE stories SET updated_at = :t WHERE id = :i", t=_now(), i=story_id)
@@ -103,25 +133,27 @@ class StoryRepository:
         return self.node(story_id, label)
 
     def save_state(self, node: Node, state: NodeState, action: str, expect_revision: int | None = None) -> bool:
-        """Write a node's new state and a version for undo.
+        """Write a node's new state and a version for undo, in one transaction.
 
-        With expect_revision, the write happens only if nobody changed the node
-        since that revision (compare-and-set); returns False when someone did.
+        Compare-and-set: the write happens only if the node is still at the
+        revision the caller started from (`node.revision` unless given) and not
+        locked; returns False when someone changed or locked it meanwhile.
         """
-        guard = " AND revision = :rev" if expect_revision is not None else ""
-        changed = self.store.execute(
-            f"""UPDATE story_nodes SET text = :text, provenance = :provenance, parent_hashes = :parent_hashes,
-                chosen_alt = :chosen_alt, model = :model, revision = revision + 1, updated_at = :t
-                WHERE id = :id{guard}""",
-            id=node.id, t=_now(), rev=expect_revision, **_state_columns(state),
-        )
-        if not changed:
-            return False
-        self.store.execute(
-            "INSERT INTO story_node_versions (node_id, action, state, created_at) VALUES (:n, :a, :s, :t)",
-            n=node.id, a=action, s=canonical_json(state.model_dump()), t=_now(),
-        )
-        self.touch(node.story_id)
+        with self.store.transaction():
+            changed = self.store.execute(
+                """UPDATE story_nodes SET text = :text, provenance = :provenance, parent_hashes = :parent_hashes,
+                    chosen_alt = :chosen_alt, model = :model, revision = revision + 1, updated_at = :t
+                    WHERE id = :id AND revision = :rev AND locked = 0""",
+                id=node.id, t=_now(), rev=node.revision if expect_revision is None else expect_revision,
+                **_state_columns(state),
+            )
+            if not changed:
+                return False
+            self.store.execute(
+                "INSERT INTO story_node_versions (node_id, action, state, created_at) VALUES (:n, :a, :s, :t)",
+                n=node.id, a=action, s=canonical_json(state.model_dump()), t=_now(),
+            )
+            self.touch(node.story_id)
         return True
 
     def set_locked(self, node: Node, locked: bool) -> None:
@@ -147,19 +179,26 @@ class StoryRepository:
         )
         return {r["node_id"]: r["n"] for r in rows}
 
-    def undo(self, node: Node) -> NodeState:
-        """Drop the node's latest version and restore the one before it (or the empty state)."""
-        history = self.versions(node.id)
-        if not history:
-            raise StudioError(f"nothing to undo on '{node.label}'")
-        previous = history[-2].state if len(history) > 1 else NodeState()
-        self.store.execute("DELETE FROM story_node_versions WHERE id = :i", i=history[-1].id)
-        self.store.execute(
-            """UPDATE story_nodes SET text = :text, provenance = :provenance, parent_hashes = :parent_hashes,
-                chosen_alt = :chosen_alt, model = :model, revision = revision + 1, updated_at = :t WHERE id = :id""",
-            id=node.id, t=_now(), **_state_columns(previous),
-        )
-        self.touch(node.story_id)
+    def undo(self, node: Node) -> NodeState | None:
+        """Drop the node's latest version and restore the one before it (or the empty state), in one transaction.
+
+        None when the node changed or was locked since `node` was read (compare-and-set, as in save_state).
+        """
+        with self.store.transaction():
+            current = self.store.query("SELECT revision, locked FROM story_nodes WHERE id = :i", i=node.id)
+            if not current or current[0]["revision"] != node.revision or current[0]["locked"]:
+                return None
+            history = self.versions(node.id)
+            if not history:
+                raise StudioError(f"nothing to undo on '{node.label}'")
+            previous = history[-2].state if len(history) > 1 else NodeState()
+            self.store.execute("DELETE FROM story_node_versions WHERE id = :i", i=history[-1].id)
+            self.store.execute(
+                """UPDATE story_nodes SET text = :text, provenance = :provenance, parent_hashes = :parent_hashes,
+                    chosen_alt = :chosen_alt, model = :model, revision = revision + 1, updated_at = :t WHERE id = :id""",
+                id=node.id, t=_now(), **_state_columns(previous),
+            )
+            self.touch(node.story_id)
         return previous
 
     # -- alternatives -------------------------------------------------------------
@@ -175,13 +214,15 @@ class StoryRepository:
         )
         return {r["node_id"]: r["n"] for r in rows}
 
-    def add_alternative(self, node_id: int, call_key: str, text: str, model: str, prompt_hash: str, seed: int) -> Alternative:
+    def add_alternative(self, node_id: int, call_key: str, text: str, model: str, prompt_hash: str, seed: int,
+                        recipe: Recipe | None = None) -> Alternative:
         """Insert once per (node, model call): re-running the same expand returns the stored alternative."""
         self.store.execute(
-            """INSERT INTO story_alternatives (node_id, number, call_key, text, model, prompt_hash, seed, created_at)
-               SELECT :n, COALESCE(MAX(number), 0) + 1, :k, :text, :m, :p, :seed, :t FROM story_alternatives WHERE node_id = :n
-               ON CONFLICT (node_id, call_key) DO NOTHING""",
-            n=node_id, k=call_key, text=text, m=model, p=prompt_hash, seed=seed, t=_now(),
+            """INSERT INTO story_alternatives (node_id, number, call_key, text, model, prompt_hash, seed, recipe, created_at)
+               SELECT :n, COALESCE(MAX(number), 0) + 1, :k, :text, :m, :p, :seed, :r, :t FROM story_alternatives
+               WHERE node_id = :n ON CONFLICT (node_id, call_key) DO NOTHING""",
+            n=node_id, k=call_key, text=text, m=model, p=prompt_hash, seed=seed,
+            r=recipe.model_dump_json() if recipe else None, t=_now(),
         )
         row = self.store.query("SELECT * FROM story_alternatives WHERE node_id = :n AND call_key = :k", n=node_id, k=call_key)
         return _alternative(row[0])

@@ -18,8 +18,9 @@ from punchup.packs import Pack, load_pack
 from punchup.store import Store
 from punchup.studio.authorship import AuthorshipReport, authorship_report
 from punchup.studio.cascade import run_cascade
-from punchup.studio.editing import Editor
+from punchup.studio.editing import Editor, changed_meanwhile, check_revision
 from punchup.studio.export import ExportFormat, ExportResult, check_format, output_path, write_export
+from punchup.studio.disclosure import disclosure_markdown, export_problems
 from punchup.studio.fountain import build_fountain, build_markdown
 from punchup.judging.factory import DEFAULT_JUDGE
 from punchup.studio.mine import Miner, MiningSettings, resolve_target
@@ -39,8 +40,13 @@ from punchup.studio.records import (
     StoryView,
 )
 from punchup.studio.repository import StoryRepository
+from punchup.studio.structure import slots_for
 from punchup.studio.staleness import stale_reasons, status_of, topological
 from punchup.studio.tree import SCENES_TARGET, Kind, StudioError, leaf_kind, normalise_label, parse_label
+from punchup.studio.candidates import Progress
+from punchup.studio.room import PunchRoom
+from punchup.studio.room_api import RoomMethods
+from punchup.studio.steering import Steering
 
 
 def default_title(logline: str) -> str:
@@ -49,7 +55,7 @@ def default_title(logline: str) -> str:
     return (title + ("…" if len(words) > 6 else "")) or "Untitled"
 
 
-class Studio:
+class Studio(RoomMethods):
     def __init__(self, store: Store, model_for: Callable[[str], CachedModel],
                  judges_for: Callable[[str], JudgeSet] | None = None, *, writer: str = DEFAULT_MODEL,
                  judge: str | None = DEFAULT_JUDGE, max_tokens: int | None = None, temperature: float | None = None):
@@ -63,6 +69,7 @@ class Studio:
         self._packs: dict[str, Pack] = {}
         self.miner = Miner(self.repo, self.model, self.judges, MiningSettings(writer, judge, max_tokens, temperature))
         self.editor = Editor(self.repo, self.model, self.miner.settings)
+        self.room = PunchRoom(self.repo, self.model, self.judges, self.miner.settings)
 
     @classmethod
     def open(cls, store: str | Store, *, base_url: str | None = None, settings: Settings | None = None,
@@ -72,6 +79,10 @@ class Studio:
         opened = store if isinstance(store, Store) else Store(store)
 
         def model_for(model_id: str) -> CachedModel:
+            if "@" in model_id:  # a writer with samplers, e.g. local/smollm2@antislop
+                from punchup.improve.samplers.build import profile_model
+
+                return profile_model(model_id, opened, lambda m: settings.model_options(m, base_url))
             return CachedModel(get_model(model_id, **settings.model_options(model_id, base_url)), opened)
 
         options.setdefault("writer", settings.default_model)
@@ -96,6 +107,10 @@ class Studio:
     async def aclose(self) -> None:
         for model in self._models.values():
             await model.aclose()
+
+    def close(self) -> None:
+        """Close the store (checkpointing its WAL into the .db file); call aclose first for the models."""
+        self.store.close()
 
     def pack(self, story: Story) -> Pack:
         if story.pack not in self._packs:
@@ -125,10 +140,11 @@ class Studio:
         loaded = load_pack(pack)
         leaf_kind(loaded)  # only packs the studio can write
         reference = str(Path(pack).resolve()) if Path(pack).is_file() else loaded.name
-        story = self.repo.create_story((title or default_title(logline)).strip() or "Untitled", reference)
-        node = self.repo.ensure_node(story.id, "logline", "logline", 0)
-        text = logline.strip()
-        self.repo.save_state(node, NodeState(text=text, provenance=whole(text, HUMAN)), "write")
+        with self.store.transaction():  # a story never exists without its logline
+            story = self.repo.create_story((title or default_title(logline)).strip() or "Untitled", reference)
+            node = self.repo.ensure_node(story.id, "logline", "logline", 0)
+            text = logline.strip()
+            self.editor.commit(node, NodeState(text=text, provenance=whole(text, HUMAN)), "write")
         return self.repo.story(story.id)
 
     def stories(self) -> list[Story]:
@@ -164,7 +180,7 @@ class Studio:
             label=node.label, kind=node.kind, ordinal=node.ordinal, status=status_of(node, reasons), locked=node.locked,
             stale_because=reasons.get(node.label, []), text=node.text, excerpt=excerpt(node.text),
             human_percent=100.0 * node.human_share if node.text else None, alternatives=alternatives,
-            chosen_alt=node.chosen_alt, content_hash=node.content_hash, versions=versions,
+            chosen_alt=node.chosen_alt, content_hash=node.content_hash, versions=versions, revision=node.revision,
         )
 
     def _fresh_view(self, story_id: int, label: str) -> NodeView:
@@ -176,8 +192,11 @@ class Studio:
     # -- generate and mine ----------------------------------------------------------
     async def expand(self, label: str, *, story_id: int | None = None, n: int = 3, unusual: bool = False,
                      model: str | None = None, judge: str | None = None, seed: int = 0, more: bool = False,
-                     max_scenes: int | None = None, max_tokens: int | None = None) -> ExpandResult:
-        """N alternatives for a node or for the next child kind of a chosen node (see mine.resolve_target)."""
+                     max_scenes: int | None = None, max_tokens: int | None = None, steering: Steering | None = None,
+                     on_draft: Progress | None = None) -> ExpandResult:
+        """N alternatives for a node or for the next child kind of a chosen node (see mine.resolve_target).
+
+        more=True: alternatives for the node itself, on seeds it never had (so always new ones)."""
         if n < 1:
             raise StudioError("-n must be at least 1")
         story, pack, leaf = self._context(story_id)
@@ -187,12 +206,14 @@ class Studio:
         before = self.call_counts()
         ranked = [
             await self.miner.generate_for(story, pack, leaf, nodes, one, n=n, model_id=model, judge=judge, seed=seed,
-                                          unusual=unusual, max_tokens=max_tokens)
+                                          unusual=unusual, max_tokens=max_tokens, steering=steering, more=more,
+                                          on_draft=on_draft)
             for one in labels
         ]
         made, cached = (a - b for a, b in zip(self.call_counts(), before))
         judge_name = judge or self.miner.settings.judge or (model or self.miner.settings.writer)
-        return ExpandResult(story_id=story.id, target=target, nodes=ranked, judge=judge_name, calls_made=made, calls_cached=cached)
+        return ExpandResult(story_id=story.id, target=target, nodes=ranked, judge=judge_name, calls_made=made,
+                            calls_cached=cached, more=more)
 
     async def cascade(self, label: str, *, story_id: int | None = None, include_human: bool = False, n: int = 1,
                       model: str | None = None, judge: str | None = None, seed: int = 0) -> CascadeReport:
@@ -205,21 +226,24 @@ class Studio:
         return report.model_copy(update={"calls_made": made, "calls_cached": cached})
 
     # -- the writer's decisions -----------------------------------------------------
-    def choose(self, label: str, alternative: int, story_id: int | None = None) -> NodeView:
+    def choose(self, label: str, alternative: int, story_id: int | None = None, revision: int | None = None) -> NodeView:
+        """`revision` (here and in edit, accept, undo): the node's revision the writer saw; refused if it moved on."""
         story, _, _, node = self._node(label, story_id)
+        check_revision(node, revision, "choice")
         self.editor.choose(node, self.repo.alternative(node, alternative))
         return self._fresh_view(story.id, node.label)
 
-    def edit(self, label: str, text: str, story_id: int | None = None) -> NodeView:
+    def edit(self, label: str, text: str, story_id: int | None = None, revision: int | None = None) -> NodeView:
         """Replace a node's text with the writer's; creates the node when its parents are written."""
         story, _, leaf = self._context(story_id)
         clean = self._label(label, leaf)
-        self.editor.edit(story, clean, text)
+        self.editor.edit(story, clean, text, revision)
         return self._fresh_view(story.id, clean)
 
-    def accept(self, label: str, story_id: int | None = None) -> NodeView:
+    def accept(self, label: str, story_id: int | None = None, revision: int | None = None) -> NodeView:
         """Keep a stale node's text as it is and mark it fresh against its parents' current texts."""
         story, _, _, node = self._node(label, story_id)
+        check_revision(node, revision, "accept")
         self.editor.accept(node)
         return self._fresh_view(story.id, node.label)
 
@@ -233,12 +257,14 @@ class Studio:
         self.repo.set_locked(node, False)
         return self._fresh_view(story.id, node.label)
 
-    def undo(self, label: str, story_id: int | None = None) -> NodeView:
+    def undo(self, label: str, story_id: int | None = None, revision: int | None = None) -> NodeView:
         story, _, _, node = self._node(label, story_id)
         self.editor.refuse_locked(node, "undo")
+        check_revision(node, revision, "undo")
         if node.kind == "logline" and len(self.repo.versions(node.id)) <= 1:
             raise StudioError("the logline's first version cannot be undone: edit it instead")
-        self.repo.undo(node)
+        if self.repo.undo(node) is None:
+            raise StudioError(changed_meanwhile(node.label, "undo"))
         return self._fresh_view(story.id, node.label)
 
     def history(self, label: str, story_id: int | None = None) -> list[NodeVersion]:
@@ -248,20 +274,26 @@ class Studio:
 
     # -- targeted rewrites --------------------------------------------------------------
     async def rewrite(self, label: str, start: int, end: int, instruction: str, *, story_id: int | None = None,
-                      model: str | None = None, seed: int = 0) -> RewriteResult:
-        """The model rewrites text[start:end] only; everything outside it stays byte-identical."""
+                      model: str | None = None, seed: int = 0, revision: int | None = None) -> RewriteResult:
+        """The model rewrites text[start:end] only; everything outside it stays byte-identical.
+
+        Saved only if the node is still at the revision read here (or `revision`, the one the writer saw)
+        when the model answers: an edit or a lock meanwhile wins, and the rewrite is refused."""
         _, _, leaf, node = self._node(label, story_id)
+        check_revision(node, revision, "rewrite")
         return await self.editor.rewrite_span(node, medium_of(leaf), start, end, instruction, model, seed)
 
     async def continue_text(self, label: str, *, instruction: str = "", story_id: int | None = None,
-                            model: str | None = None, seed: int = 0) -> RewriteResult:
+                            model: str | None = None, seed: int = 0, revision: int | None = None) -> RewriteResult:
         story, pack, leaf, node = self._node(label, story_id)
+        check_revision(node, revision, "continuation")
         return await self.editor.continue_text(node, self.repo.nodes(story.id), pack, leaf, instruction, model, seed)
 
     async def resize(self, label: str, words: int, *, instruction: str = "", story_id: int | None = None,
-                     model: str | None = None, seed: int = 0) -> RewriteResult:
+                     model: str | None = None, seed: int = 0, revision: int | None = None) -> RewriteResult:
         """Shorten or expand the whole text to about `words` words."""
         _, _, leaf, node = self._node(label, story_id)
+        check_revision(node, revision, "resize")
         return await self.editor.resize(node, medium_of(leaf), words, instruction, model, seed)
 
     # -- authorship and export ------------------------------------------------------------
@@ -274,15 +306,52 @@ class Studio:
                 offers[node.label] = self.repo.alternative(node, node.chosen_alt)
         return authorship_report(story, medium_of(leaf), nodes, offers)
 
-    def export_text(self, fmt: ExportFormat, story_id: int | None = None) -> str:
-        """Fountain source for fountain/pdf/fdx, Markdown for md."""
+    def export_problems(self, story_id: int | None = None) -> list[str]:
+        story, _, leaf = self._context(story_id)
+        return export_problems(self.repo.nodes(story.id), leaf)
+
+    def export_text(self, fmt: ExportFormat, story_id: int | None = None, allow_stale: bool = False) -> str:
+        """Fountain source for fountain/pdf/fdx, Markdown for md; refused while parts are missing or stale
+        unless allow_stale (then scenes without a script are left out)."""
         story, _, leaf = self._context(story_id)
         check_format(fmt, leaf)
         nodes = self.repo.nodes(story.id)
-        notes = self.authorship(story.id).statement
-        return build_markdown(story, nodes, notes) if fmt == "md" else build_fountain(story, nodes, notes)
+        problems = export_problems(nodes, leaf)
+        if problems and not allow_stale:
+            raise StudioError(f"not ready to export: {'; '.join(problems)} (--allow-stale exports it anyway)")
+        return build_markdown(story, nodes) if fmt == "md" else build_fountain(story, nodes)
 
-    def export(self, fmt: ExportFormat, path: str | Path | None = None, story_id: int | None = None) -> ExportResult:
+    def disclosure(self, story_id: int | None = None) -> str:
+        """The optional authorship disclosure, a Markdown document of its own."""
         story = self.repo.story(story_id)
-        text = self.export_text(fmt, story.id)
-        return write_export(fmt, text, output_path(path, story.title, fmt))
+        return disclosure_markdown(story, self.authorship(story.id))
+
+    def export(self, fmt: ExportFormat, path: str | Path | None = None, story_id: int | None = None,
+               force: bool = False, allow_stale: bool = False, disclosure: bool = False) -> ExportResult:
+        """Write the story to a file (atomically); an existing file is replaced only with force.
+        With disclosure, the authorship disclosure goes beside it as NAME.authorship.md."""
+        story = self.repo.story(story_id)
+        text = self.export_text(fmt, story.id, allow_stale=allow_stale)
+        result = write_export(fmt, text, output_path(path, story.title, fmt), force=force)
+        result.warnings = self.export_problems(story.id)
+        if disclosure:
+            target = Path(result.path).with_suffix(".authorship.md")
+            result.disclosure = write_export("md", self.disclosure(story.id), target, force=force).path
+        return result
+
+    # -- stories: rename, settings, delete -------------------------------------------------------------
+    def update_story(self, story_id: int | None = None, *, title: str | None = None, author: str | None = None,
+                     structure: str | None = None, format: str | None = None) -> Story:
+        story = self.repo.story(story_id)
+        if title is not None and not title.strip():
+            raise StudioError("the title is empty")
+        updates = {k: v.strip() for k, v in (("author", author), ("structure", structure), ("format", format)) if v is not None}
+        if updates.get("structure"):
+            slots_for(updates["structure"])  # an unknown template fails now, not at the next expand
+        if updates.get("format"):
+            Steering(format=updates["format"])
+        settings = story.settings.model_copy(update=updates)
+        return self.repo.update_story(story.id, title=title.strip() if title is not None else None, settings=settings)
+
+    def delete_story(self, story_id: int) -> None:
+        self.repo.delete_story(story_id)

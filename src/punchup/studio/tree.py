@@ -30,6 +30,8 @@ NUMBERED_KINDS: tuple[Kind, ...] = ("scene", "script", "prose")
 SCENES_TARGET = "scenes"
 
 _NUMBERED = re.compile(r"(scene|script|prose)[\s_-]*(\d+)")
+# Far beyond any story, and small enough that a label's number always fits SQLite and int().
+MAX_SCENE_NUMBER = 9999
 
 
 class StudioError(PunchupError):
@@ -46,6 +48,7 @@ def leaf_kind(pack: "Pack") -> Kind:
     raise StudioError(
         f"pack '{pack.name}' writes {pack.output_format or 'no declared format'}; "
         "the studio writes screenplays (Fountain, e.g. pack screenplay) and short fiction (prose, e.g. pack fiction)"
+        + ('; for comedy alts use: punchup write alts --setup "..."' if pack.name == "comedy" else "")
     )
 
 
@@ -58,14 +61,22 @@ def normalise_label(raw: str) -> str:
     text = raw.strip().lower()
     match = _NUMBERED.fullmatch(text)
     if match:
-        return f"{match.group(1)}-{int(match.group(2))}"
+        return f"{match.group(1)}-{_scene_number(match.group(2), raw)}"
     return text
+
+
+def _scene_number(digits: str, label: str) -> int:
+    # Checked on the digits first: int() of thousands of digits is refused (or slow) before any comparison.
+    stripped = digits.lstrip("0") or "0"
+    if len(stripped) > len(str(MAX_SCENE_NUMBER)) or int(stripped) > MAX_SCENE_NUMBER:
+        raise StudioError(f"node '{label.strip()[:40]}': scene numbers go up to {MAX_SCENE_NUMBER}")
+    return int(stripped)
 
 
 def parse_label(label: str) -> tuple[Kind, int]:
     """The kind and scene number a label names; StudioError for anything else."""
     match = re.fullmatch(r"(scene|script|prose)-(\d+)", label)
-    if match and int(match.group(2)) >= 1:
+    if match and _scene_number(match.group(2), label) >= 1:
         return match.group(1), int(match.group(2))  # type: ignore[return-value]
     if label in SINGLE_KINDS:
         return label, 0  # type: ignore[return-value]

@@ -29,26 +29,28 @@ class Feature:
     less: str  # ... and when it has less
 
 
+# The phrases are margin notes, in the words a script editor would use; the weights stay behind them in `raw`.
 FEATURES: tuple[Feature, ...] = (
-    Feature("cliches", "more clichés", "fewer clichés"),
-    Feature("repetition", "more repeated phrases", "fewer repeated phrases"),
-    Feature("sentence_length_variation", "more varied sentence length", "more uniform sentence length"),
-    Feature("mean_sentence_length", "longer sentences", "shorter sentences"),
-    Feature("long_sentences", "more very long sentences", "fewer very long sentences"),
-    Feature("short_sentences", "more very short sentences", "fewer very short sentences"),
-    Feature("lexical_variety", "richer vocabulary", "plainer vocabulary"),
-    Feature("filter_words", "more filter words (felt, saw, noticed)", "fewer filter words (felt, saw, noticed)"),
-    Feature("ly_adverbs", "more -ly adverbs", "fewer -ly adverbs"),
-    Feature("fancy_dialogue_tags", "more fancy dialogue tags", "plainer dialogue tags"),
-    Feature("abstract_nouns", "more abstract nouns", "more concrete nouns"),
-    Feature("specifics", "more names and numbers", "fewer names and numbers"),
-    Feature("similes", "more similes", "fewer similes"),
-    Feature("trailing_participles", "more trailing -ing clauses", "fewer trailing -ing clauses"),
+    Feature("cliches", "leans on stock phrases", "fresher phrasing, fewer stock phrases"),
+    Feature("repetition", "repeats its own phrases", "does not repeat itself"),
+    Feature("sentence_length_variation", "varies its sentence rhythm", "sentences all run to one length"),
+    Feature("mean_sentence_length", "longer, more sustained sentences", "shorter, clipped sentences"),
+    Feature("long_sentences", "more long, winding sentences", "fewer long, winding sentences"),
+    Feature("short_sentences", "more short sentences that land a beat", "fewer short sentences to land a beat"),
+    Feature("lexical_variety", "a wider vocabulary", "a narrower vocabulary"),
+    Feature("filter_words", "filters the scene through a watcher (felt, saw, noticed)",
+            "puts the reader straight into the scene (fewer felt/saw/noticed)"),
+    Feature("ly_adverbs", "props verbs up with -ly adverbs", "lets the verbs work without -ly adverbs"),
+    Feature("fancy_dialogue_tags", "tags tell us how lines sound (hissed, exclaimed)", "plain 'said' tags let the lines speak"),
+    Feature("abstract_nouns", "names feelings and ideas (grief, hope) instead of showing them", "stays with concrete things"),
+    Feature("specifics", "more particulars: names, places, numbers", "fewer particulars: names, places, numbers"),
+    Feature("similes", "reaches for more similes", "fewer similes"),
+    Feature("trailing_participles", "more trailing -ing clauses, a stock machine rhythm", "fewer trailing -ing clauses"),
     Feature("triads", "more lists of three", "fewer lists of three"),
     Feature("em_dashes", "more em-dashes", "fewer em-dashes"),
     Feature("semicolons", "more semicolons", "fewer semicolons"),
     Feature("exclamations", "more exclamation marks", "fewer exclamation marks"),
-    Feature("length", "longer", "shorter"),
+    Feature("length", "runs longer", "is shorter"),
     Feature("off_target_length", "further from the requested length", "closer to the requested length"),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)

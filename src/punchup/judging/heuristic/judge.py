@@ -1,187 +1,80 @@
 """`craft/heuristic`: a deterministic judge built from judge-free craft features, no model needed.
 
-A text's craft score is a weighted sum of its standardised features (see
-features.py); the weights were fitted to expert preferences by
-benchmarks/fit_heuristic.py and ship as weights.json. Pairwise,
-P(x better) = sigmoid(w · (z(x) − z(y))), which is antisymmetric by
-construction, so the two presentation orders can never disagree; both are
-still computed and combined by the same code as the LLM judge, so a flip would
-show if it ever happened. Every verdict names the features that decided it.
+Three layers, each honest about what it is:
+
+* the craft score (scorer.py): standardised features with weights fitted to
+  expert preferences; it is the `overall` of a rubric verdict and decides pairs;
+* flaws (flaws.py): rules, not fits, for failures no weight may forgive (a loop,
+  the brief echoed back, lorem ipsum, a refusal, the wrong format); each costs
+  fixed logits, so junk loses to competent work of the same brief;
+* criterion signals (criteria.py): the rubric criteria a judge-free signal can
+  measure; every other criterion is listed in `not_judged`, never given a number.
+
+Pairwise, P(x better) = sigmoid(w · (z(x) − z(y)) − (flaws(x) − flaws(y))),
+antisymmetric by construction, so the two presentation orders cannot disagree;
+both are still combined by the same code as the LLM judge. Rationales are margin
+notes in the craft's words; the weights and logits behind them are in `raw`.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import re
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from punchup.util.hashing import content_key
-from punchup.judging.heuristic.features import FEATURE_BY_NAME, FEATURE_VERSION, text_features
-from punchup.judging.injection import detect_injection
+from punchup.judging.guard import detect_injection
+from punchup.judging.heuristic.criteria import NOT_JUDGED, criterion_signals
+from punchup.judging.heuristic.flaws import Flaw, flaw_logits, flaws
+from punchup.judging.heuristic.scorer import (
+    WEIGHTS_PATH,
+    CraftScorer,
+    HeuristicWeights,
+    difference,
+    load_weights,
+    sigmoid,
+)
 from punchup.judging.orders import combine_orders
 from punchup.judging.records import JudgeFamily, PairResult, RubricResult
 from punchup.metrics.length import words
-from punchup.packs import CAMERA_MOVES, Pack, Persona, PromptSpec
+from punchup.packs import Pack, Persona, PromptSpec
+from punchup.packs.checks import all_checks
 from punchup.store import Store
+from punchup.util.hashing import content_key
 
 HEURISTIC_JUDGE = "craft/heuristic"
-WEIGHTS_PATH = Path(__file__).with_name("weights.json")
+# Part of every cache key: a change to the flaw rules or criterion signals never reuses old verdicts.
+RULES_VERSION = "2"
 # |P - 0.5| within this is a tie: the features cannot tell the texts apart. The L2-regularised
 # probabilities are conservative: at 0.05, 30 % of held-out expert pairs became ties and nested-CV
 # accuracy fell from 79 % to 74 %; 0.02 ties about 12 % of them (see benchmarks/fit_heuristic.py).
 DECISION_MARGIN = 0.02
-RATIONALE_FEATURES = 3
+# What an empty text costs in a comparison: more than any flaw, so it loses to anything with words.
+EMPTY_LOGITS = 20.0
 
-
-class HeuristicWeights(BaseModel):
-    """The fitted model: per-feature standardisation and weights, plus how the fit went."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    feature_version: str
-    features: list[str]
-    means: list[float]
-    scales: list[float]
-    weights: list[float]
-    clip: float = Field(gt=0)  # standardised values are clipped so one outlier feature cannot decide alone
-    l2: float
-    score_spread: float = Field(gt=0)  # spread of w·z over training texts: one spread = ~2 points on 1..10
-    fit: dict[str, Any] = Field(default_factory=dict)  # provenance and accuracy, for people
-
-    @model_validator(mode="after")
-    def _consistent(self) -> "HeuristicWeights":
-        sizes = {len(self.features), len(self.means), len(self.scales), len(self.weights)}
-        unknown = [name for name in self.features if name not in FEATURE_BY_NAME]
-        if len(sizes) != 1 or unknown or min(self.scales, default=1.0) <= 0:
-            raise ValueError(f"inconsistent heuristic weights (unknown features: {unknown or 'none'})")
-        return self
-
-    @property
-    def version(self) -> str:
-        """Part of every cached heuristic judgment: new weights never reuse old verdicts."""
-        return content_key(self.model_dump(exclude={"fit"}))[:16]
+__all__ = ["DECISION_MARGIN", "HEURISTIC_JUDGE", "WEIGHTS_PATH", "CraftScorer", "HeuristicJudge", "HeuristicWeights",
+           "create", "fit_statement", "load_weights"]
 
 
 def fit_statement() -> str:
-    """How well the shipped weights did when fitted, for calibrate output and the README."""
+    """How the shipped weights were fitted and how they did on sources they never saw, for calibrate and the README."""
     fit = load_weights().fit
-    low, high = fit.get("cv_interval", [None, None])
-    return (f"{HEURISTIC_JUDGE} weights were fitted on {', '.join(fit.get('data', []))} ({fit.get('pairs')} pairs): "
-            f"cross-validated accuracy {fit.get('cv_accuracy_mean_over_fold_seeds', 0):.0%} (nested grouped CV, mean over "
-            f"fold seeds; {fit.get('cv_accuracy', 0):.0%} at seed 0, 95% CI {low:.0%} to {high:.0%}); "
-            f"on that same data its accuracy is training accuracy ({fit.get('training_accuracy', 0):.0%}).")
-
-
-@lru_cache(maxsize=4)
-def load_weights(path: Path = WEIGHTS_PATH) -> HeuristicWeights:
-    weights = HeuristicWeights.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    if weights.feature_version != FEATURE_VERSION:
-        # A developer changed features.py without refitting: the weights would mean something else.
-        raise RuntimeError(f"{path} was fitted on features v{weights.feature_version}, code has v{FEATURE_VERSION}: "
-                           "run benchmarks/fit_heuristic.py")
-    return weights
-
-
-def sigmoid(value: float) -> float:
-    return 1.0 / (1.0 + math.exp(-value))
-
-
-@dataclass(frozen=True)
-class Contribution:
-    feature: str
-    difference: float  # standardised: how much more of the feature the text has than its rival (or the average)
-    logit: float  # weight × difference: what it did to the verdict
-
-    def phrase(self) -> str:
-        feature = FEATURE_BY_NAME[self.feature]
-        return f"{feature.more if self.difference > 0 else feature.less} ({self.logit:+.2f})"
-
-
-Vector = tuple[float, ...]  # one value per feature, in the weights' feature order; a dozen, so plain Python
-
-
-class CraftScorer:
-    """Pure arithmetic on one set of weights; knows nothing about packs or the store."""
-
-    def __init__(self, weights: HeuristicWeights):
-        self.weights = weights
-
-    def standardised(self, text: str) -> Vector:
-        values = text_features(text)
-        limit = self.weights.clip
-        return tuple(
-            min(limit, max(-limit, (values[name] - mean) / scale))
-            for name, mean, scale in zip(self.weights.features, self.weights.means, self.weights.scales)
-        )
-
-    def linear(self, z: Vector) -> float:
-        return math.fsum(w * value for w, value in zip(self.weights.weights, z))
-
-    def to_ten(self, linear: float) -> float:
-        """1..10: an average text of the training set lands at 5.5."""
-        return 1.0 + 9.0 * sigmoid(linear / self.weights.score_spread)
-
-    def craft_score(self, text: str) -> float:
-        return self.to_ten(self.linear(self.standardised(text)))
-
-    def contributions(self, delta: Vector) -> list[Contribution]:
-        """Features ordered by how much they moved the verdict, zero effects left out."""
-        items = [Contribution(name, d, w * d) for name, d, w in zip(self.weights.features, delta, self.weights.weights)]
-        return sorted((c for c in items if abs(c.logit) >= 0.005), key=lambda c: -abs(c.logit))
-
-    def explain(self, delta: Vector) -> str:
-        return ", ".join(c.phrase() for c in self.contributions(delta)[:RATIONALE_FEATURES]) or "no feature differs"
-
-
-def difference(x: Vector, y: Vector) -> Vector:
-    return tuple(a - b for a, b in zip(x, y))
-
-
-def _inflected(word: str) -> str:
-    """A move word with its common inflections: pan/pans/panned/panning, dolly/dollies, crane/craning."""
-    if word.endswith("y"):
-        return re.escape(word[:-1]) + r"(?:y|ies|ied|ying)"
-    if word.endswith("e"):
-        return re.escape(word[:-1]) + r"(?:e|es|ed|ing)"
-    if word.endswith("ing"):  # "tracking": also "we track", "tracks", "tracked"
-        return re.escape(word[:-3]) + r"(?:ing|s|ed)?"
-    return re.escape(word) + rf"(?:s|es|ed|ing|{re.escape(word[-1])}ed|{re.escape(word[-1])}ing)?"
-
-
-# Compounds written as one word in CAMERA_MOVES but often split by writers ("hand-held").
-_COMPOUNDS = {"handheld": "hand held"}
-
-
-def _move_pattern(move: str) -> re.Pattern[str]:
-    parts = re.split(r"[\s-]+", _COMPOUNDS.get(move, move))
-    return re.compile(r"\b" + r"[\s-]*".join(_inflected(w) for w in parts) + r"\b", re.IGNORECASE)
-
-
-def named_move(text: str, move: str) -> bool:
-    """Whether the text names the move (any spelling); a longer move containing it ("whip pan" for "pan") does not count."""
-    for other in CAMERA_MOVES:
-        if other != move and re.search(rf"\b{re.escape(move)}\b", other):
-            text = _move_pattern(other).sub(" ", text)
-    return _move_pattern(move).search(text) is not None
-
-
-_NUMBERED_ITEM = re.compile(r"^\s*\(?(\d{1,2})[.)]\s+", re.MULTILINE)
-
-
-def numbered_items(text: str) -> list[str]:
-    """The items of a numbered list ("1. ...", "2) ..."), continuation lines kept with their item."""
-    starts = list(_NUMBERED_ITEM.finditer(text))
-    return [text[m.end() : (starts[i + 1].start() if i + 1 < len(starts) else len(text))].strip() for i, m in enumerate(starts)]
+    sources = ", ".join(fit.get("sources") or fit.get("data") or [])
+    held_out = fit.get("leave_one_source_out") or {}
+    parts = [f"{HEURISTIC_JUDGE} weights were fitted on {sources} ({fit.get('pairs')} pairs)"]
+    if held_out:
+        parts.append("leave-one-source-out accuracy (fitted without the source it is scored on): "
+                     + ", ".join(f"{name} {value:.0%}" for name, value in held_out.items()))
+    if "cv_accuracy_mean_over_fold_seeds" in fit:
+        parts.append(f"cross-validated within those sources {fit['cv_accuracy_mean_over_fold_seeds']:.0%}")
+    parts.append(f"on its own training pairs it scores {fit.get('training_accuracy', 0):.0%} (training accuracy, not a test)")
+    return "; ".join(parts) + "."
 
 
 def _score_int(score: float) -> int:
     return min(10, max(1, round(score)))
+
+
+def _margin_notes(found: list[Flaw]) -> str:
+    return "; ".join(f.note for f in found)
 
 
 class HeuristicJudge:
@@ -193,49 +86,72 @@ class HeuristicJudge:
         self.store = store
         self.scorer = CraftScorer(weights or load_weights())
 
+    @property
+    def fitted_sources(self) -> list[str]:
+        """Where the weights were fitted: calibrate labels accuracy on these sources as training accuracy."""
+        return self.scorer.weights.sources
+
+    def refit(self, pairs: list[tuple[str, str, bool]], sources: list[str]) -> HeuristicJudge:
+        """The same judge with weights fitted on `pairs` only (calibrate's leave-one-source-out)."""
+        from punchup.judging.heuristic.refit import (
+            weights_from_pairs,  # numpy: only when fitting
+        )
+
+        return HeuristicJudge(self.store, weights_from_pairs(pairs, sources))
+
     def _key(self, kind: str, pack: Pack, prompt: PromptSpec, **subject: Any) -> str:
-        return content_key({"kind": kind, "judge": self.name, "weights": self.scorer.weights.version,
-                            "pack": pack.content_hash, "prompt": prompt.id, **subject})
+        return content_key({"kind": kind, "judge": self.name, "weights": self.scorer.weights.version, "rules": RULES_VERSION,
+                            "pack": pack.content_hash, "prompt": prompt.id, "brief": prompt.text, **subject})
 
     async def judge(self, pack: Pack, prompt: PromptSpec, text: str, persona: Persona | None = None) -> RubricResult:
         key = self._key("rubric", pack, prompt, persona=persona.id if persona else None, text=text)
         stored = self.store.get_judgment(key)
         if stored is not None:
             return RubricResult.model_validate({**stored["result"], "cached": True})
-        result = self._rubric(pack, prompt, text, persona)
+        result = self.rubric(pack, prompt, text, persona)
         self.store.put_judgment(key, kind="persona" if persona else "rubric", judge=self.name, pack=pack.name,
                                 pack_hash=pack.content_hash, subject=content_key(text), ok=result.ok,
                                 result=result.model_dump(exclude={"cached"}), raw=result.raw, error=result.error)
         return result
 
-    def _rubric(self, pack: Pack, prompt: PromptSpec, text: str, persona: Persona | None) -> RubricResult:
-        result = RubricResult(ok=False, judge=self.name, pack=pack.name, pack_version=pack.version, prompt_id=prompt.id,
-                              persona=persona.id if persona else None, injection=detect_injection(text).reasons)
+    def craft_linear(self, text: str, pack: Pack, prompt: PromptSpec) -> tuple[float, list[Flaw]]:
+        """The logit a comparison uses: fitted craft score minus the fixed cost of each flaw."""
         if not words(text):
-            result.error = "text has no words to judge"
-            return result
-        z = self.scorer.standardised(text)
-        craft = self.scorer.to_ten(self.scorer.linear(z))
-        score = _score_int(craft)
-        notes = [f"single craft score {craft:.1f}/10 from judge-free features, used for every criterion"]
+            return -EMPTY_LOGITS, [Flaw("empty", "no words at all", EMPTY_LOGITS)]
+        found = flaws(text, pack, prompt)
+        return self.scorer.linear(self.scorer.standardised(text)) - flaw_logits(found), found
+
+    def rubric(self, pack: Pack, prompt: PromptSpec, text: str, persona: Persona | None = None) -> RubricResult:
+        """A verdict without the store (the sanity suite and tests call this directly)."""
+        result = RubricResult(ok=True, judge=self.name, pack=pack.name, pack_version=pack.version, prompt_id=prompt.id,
+                              persona=persona.id if persona else None, injection=detect_injection(text).reasons)
+        linear, found = self.craft_linear(text, pack, prompt)
+        craft = self.scorer.to_ten(linear)
+        notes = [f"craft score {craft:.1f}/10 (features fitted to expert preferences"
+                 + (f", less {flaw_logits(found):.0f} logits for: {_margin_notes(found)})" if found else ")")]
+        signals = criterion_signals(text, pack, prompt) if words(text) else {}
         if persona is not None:
-            result.scores = {"love": score}
-            notes[0] += f" (the {persona.name} persona is not modelled)"
+            result.not_judged = ["love"]
+            notes.append(f"the {persona.name} persona is {NOT_JUDGED}")
         else:
-            # A negative criterion (cliché density) is scored so that its inverted value equals the craft score.
-            result.scores = {c.id: (11 - score if c.negative else score) for c in pack.rubric}
-            result.moves = {m: "correct" if named_move(text, m) else "missing" for m in prompt.moves}
-            if result.moves:
-                notes.append("moves checked by name only: 'correct' means named, not verified as used right")
-            if prompt.alts:
-                items = numbered_items(text)
-                delivered = [item for item in items[: prompt.alts] if words(item)]
-                missing = prompt.alts - len(delivered)
-                result.alts = [_score_int(self.scorer.craft_score(item)) for item in delivered] + [1] * missing
-                notes.append("alts scored one by one" + (f"; {missing} missing, scored 1" if missing else ""))
-        notes.append("vs the average training text: " + self.scorer.explain(z))
-        result.ok, result.overall, result.rationale = True, round(craft, 3), "; ".join(notes)
-        result.raw = json.dumps({"linear": round(self.scorer.linear(z), 4), "weights": self.scorer.weights.version})
+            result.scores = {cid: signal.score for cid, signal in signals.items()}
+            result.not_judged = [c.id for c in pack.rubric if c.id not in signals]
+            notes.extend(f"{cid}: {signal.note}" for cid, signal in signals.items())
+            if result.not_judged:
+                notes.append(f"{', '.join(result.not_judged)}: {NOT_JUDGED}")
+            if words(text):
+                for check in all_checks():  # per-prompt fields: camera moves, comedy alts, ...
+                    measured, check_notes = check.measure(prompt, text, lambda item: _score_int(self.scorer.craft_score(item)))
+                    for field, value in measured.items():
+                        setattr(result, field, value)
+                    notes.extend(check_notes)
+        z = self.scorer.standardised(text) if words(text) else ()
+        if z:
+            notes.append("against the average paragraph it was fitted on: " + self.scorer.explain(z))
+        result.overall, result.rationale = round(craft, 3), "; ".join(notes)
+        result.raw = json.dumps({"linear": round(linear, 4), "weights": self.scorer.weights.version,
+                                 "flaws": [{"code": f.code, "logits": f.logits} for f in found],
+                                 "contributions": [c.record() for c in self.scorer.contributions(z)] if z else []})
         return result
 
     async def judge_pair(self, pack: Pack, prompt: PromptSpec, text_x: str, text_y: str) -> PairResult:
@@ -244,32 +160,42 @@ class HeuristicJudge:
         stored = self.store.get_judgment(key)
         if stored is not None:
             return PairResult.model_validate({**stored["result"], "cached": True})
-        result = self._pair(pack, prompt, text_x, text_y)
+        result = self.pair(pack, prompt, text_x, text_y)
         self.store.put_judgment(key, kind="pairwise", judge=self.name, pack=pack.name, pack_hash=pack.content_hash,
                                 subject=f"{content_key(text_x)}|{content_key(text_y)}", ok=result.ok,
                                 result=result.model_dump(exclude={"cached"}), raw=result.raw, error=result.error)
         return result
 
-    def _pair(self, pack: Pack, prompt: PromptSpec, text_x: str, text_y: str) -> PairResult:
+    def pair(self, pack: Pack, prompt: PromptSpec, text_x: str, text_y: str) -> PairResult:
+        """A comparison without the store."""
         result = PairResult(ok=False, judge=self.name, pack=pack.name, pack_version=pack.version, prompt_id=prompt.id,
                             injection_x=detect_injection(text_x).reasons, injection_y=detect_injection(text_y).reasons)
-        empty = [label for label, text in (("text 1", text_x), ("text 2", text_y)) if not words(text)]
-        if empty:
-            result.error = f"{' and '.join(empty)} has no words to judge"
+        if not words(text_x) and not words(text_y):
+            result.error = "neither text has words to judge"
             return result
-        z_x, z_y = self.scorer.standardised(text_x), self.scorer.standardised(text_y)
-        p_forward = sigmoid(self.scorer.linear(difference(z_x, z_y)))  # x shown as A
-        p_backward = sigmoid(self.scorer.linear(difference(z_y, z_x)))  # y shown as A
-        forward, backward = _verdicts(pack, p_forward), _verdicts(pack, p_backward)
+        linear_x, flaws_x = self.craft_linear(text_x, pack, prompt)
+        linear_y, flaws_y = self.craft_linear(text_y, pack, prompt)
+        p_forward = sigmoid(linear_x - linear_y)  # x shown as A
+        p_backward = sigmoid(linear_y - linear_x)  # y shown as A
+        forward, backward = order_verdicts(pack, p_forward), order_verdicts(pack, p_backward)
         result.outcomes = combine_orders(pack, forward, backward)
         result.score_x = sum(o.score_x for o in result.outcomes.values()) / len(result.outcomes)
         result.flips = sum(o.flipped for o in result.outcomes.values())
         leader = {"A": "text 1", "B": "text 2", "tie": "neither text"}[_verdict(p_forward)]
-        result.rationale = (f"{leader} preferred, P(text 1 better) = {p_forward:.2f}; text 1 has "
-                            + self.scorer.explain(difference(z_x, z_y)))
+        notes = [f"{leader} preferred (P(text 1 better) = {p_forward:.2f}; one craft verdict answers every pairwise question)"]
+        for label, found in (("text 1", flaws_x), ("text 2", flaws_y)):
+            if found:
+                notes.append(f"{label}: {_margin_notes(found)}")
+        delta = ()
+        if words(text_x) and words(text_y):
+            delta = difference(self.scorer.standardised(text_x), self.scorer.standardised(text_y))
+            notes.append("text 1 against text 2, " + self.scorer.explain(delta))
+        result.rationale = "; ".join(notes)
         result.ok = True
         result.raw = json.dumps({"p_forward": round(p_forward, 6), "p_backward": round(p_backward, 6),
-                                 "weights": self.scorer.weights.version})
+                                 "weights": self.scorer.weights.version,
+                                 "flaws_x": [f.code for f in flaws_x], "flaws_y": [f.code for f in flaws_y],
+                                 "contributions": [c.record() for c in self.scorer.contributions(delta)] if delta else []})
         return result
 
 
@@ -277,7 +203,7 @@ def _verdict(p_first: float) -> str:
     return "A" if p_first > 0.5 + DECISION_MARGIN else "B" if p_first < 0.5 - DECISION_MARGIN else "tie"
 
 
-def _verdicts(pack: Pack, p_first: float) -> dict[str, Any]:
+def order_verdicts(pack: Pack, p_first: float) -> dict[str, Any]:
     """One presentation order as the LLM judge would answer it: a verdict and a 1..3 margin per criterion."""
     verdict = _verdict(p_first)
     strength = abs(p_first - 0.5)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, create_model
 
 from punchup.util.hashing import content_key
 from punchup.judging.llm.ask import RATIONALE_CHARS, Answer, JudgeReply, ModelJudge, ask_json, bounded_string, enum_int
-from punchup.judging.injection import DATA_DECLARATION, detect_injection, wrap_candidate
+from punchup.judging.guard import DATA_DECLARATION, detect_injection, wrap_candidate
 from punchup.judging.llm.prompts import TEMPLATE_VERSION, render
 from punchup.judging.orders import combine_orders
 from punchup.judging.records import PairResult

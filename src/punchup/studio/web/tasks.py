@@ -28,6 +28,10 @@ class Task:
     state: TaskState = "running"
     result: Any = None
     error: str | None = None
+    # What has landed so far (DraftEvent per alternative, appended from the model loop as each one is done):
+    # the progress element shows "2 of 3 done" and the texts that are in.
+    progress: list[Any] = field(default_factory=list)
+    total: int = 0  # alternatives asked for, when known
 
     @property
     def elapsed(self) -> float:
@@ -52,9 +56,11 @@ class TaskRunner:
         return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(work(), self.loop))  # type: ignore[arg-type]
 
     def start(self, kind: str, story_id: int, label: str, work: Callable[[], Awaitable[Any]],
-              describe_error: Callable[[BaseException], str]) -> Task:
+              describe_error: Callable[[BaseException], str], progress: list[Any] | None = None, total: int = 0) -> Task:
         with self._lock:
-            task = Task(next(self._ids), kind, story_id, label)
+            task = Task(next(self._ids), kind, story_id, label, total=total)
+            if progress is not None:
+                task.progress = progress  # the list the work appends to as alternatives land
             self._tasks[task.id] = task
         future: Future = asyncio.run_coroutine_threadsafe(work(), self.loop)  # type: ignore[arg-type]
 

@@ -1,0 +1,60 @@
+"""A reward model's weights: which encoder, how its vectors are standardised, one weight per dimension.
+
+The score of a text is w · z(e(text)), where e is the frozen sentence encoder and z
+standardises each dimension with the training means and scales; pairwise,
+P(x better) = sigmoid(w · (z(e(x)) − z(e(y)))): a Bradley-Terry model whose
+strengths are linear in the embedding, trained on preference pairs with the
+Bradley-Terry (pairwise logistic) loss. Only weights ship, as JSON, never data.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from punchup.util.hashing import content_key
+
+WEIGHTS_DIR = Path(__file__).with_name("weights")
+ENCODER = "all-MiniLM-L6-v2"
+
+
+class RewardWeights(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    encoder: str = ENCODER
+    means: list[float]
+    scales: list[float]
+    weights: list[float]
+    clip: float = Field(gt=0)
+    l2: float
+    score_spread: float = Field(gt=0)
+    fit: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RewardWeights:
+        if not (len(self.means) == len(self.scales) == len(self.weights)) or min(self.scales, default=1.0) <= 0:
+            raise ValueError("inconsistent reward weights")
+        return self
+
+    @property
+    def version(self) -> str:
+        return content_key(self.model_dump(exclude={"fit"}))[:16]
+
+    @property
+    def sources(self) -> list[str]:
+        return list(self.fit.get("sources") or [])
+
+
+def shipped_names() -> list[str]:
+    """The reward models that ship with punchup (only those that beat craft/heuristic held out)."""
+    return sorted(path.stem for path in WEIGHTS_DIR.glob("*.json"))
+
+
+@lru_cache(maxsize=4)
+def load_reward(name: str) -> RewardWeights:
+    return RewardWeights.model_validate(json.loads((WEIGHTS_DIR / f"{name}.json").read_text(encoding="utf-8")))

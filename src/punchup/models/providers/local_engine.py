@@ -1,0 +1,191 @@
+"""Continuous batching for the embedded model: concurrent requests share llama.cpp decode steps.
+
+On a CPU, decoding one sequence of a small quantised model is bound by reading
+the weights for every token; decoding several sequences in one step reuses each
+weight read. One engine thread owns a llama.cpp context with `parallel`
+sequence slots. Each step it feeds every running sequence's last token (and
+prompt chunks of newly admitted ones) in one `llama_decode`, then samples each
+sequence with its own sampler chain. Requests that arrive mid-batch join at the
+next step; a finished or cancelled sequence frees its slot at once.
+
+Determinism: each sequence has its own KV stream (`kv_unified=False`), so its
+attention sees only its own cells, at the same positions whatever else runs;
+flash attention is off; the CPU kernels then compute every batch row
+independently, bit for bit. tests/models checks that
+a request's text is byte-identical alone and in batches of other compositions.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+import llama_cpp
+
+from punchup.errors import ModelError
+from punchup.models.providers.local_prompt import ChatPrompter
+from punchup.models.providers.local_sequence import Request, Sequence, build_sampler, fill_batch
+
+OWN_CONTEXT = 512  # tokens of the high-level Llama's own (unused for generation) context
+BATCH_TOKENS = 2048  # tokens per decode step: every running sequence's next token plus prompt chunks
+
+
+class BatchEngine:
+    def __init__(self, path: Path, n_ctx: int, n_threads: int, parallel: int, lora: Path | None = None):
+        from llama_cpp import Llama
+
+        self.path = path
+        self.n_ctx = n_ctx  # per sequence, as the single-sequence provider had it
+        self.parallel = parallel
+        try:
+            # The high-level object gives the weights, tokenizer, chat template and adapter; decoding happens
+            # in the multi-sequence context below, so the Llama's own context is kept small.
+            self.llm = Llama(model_path=str(path), n_ctx=OWN_CONTEXT, n_threads=n_threads, verbose=False,
+                             seed=0, lora_path=str(lora) if lora else None)
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ModelError(f"cannot load GGUF {path}{f' with LoRA {lora}' if lora else ''}: {exc}") from None
+        if lora and not self.llm._lora_adapter:  # llama-cpp-python checks `is None`; a failed load is a NULL pointer
+            self.llm.close()
+            raise ModelError(f"cannot load GGUF {path} with LoRA {lora}: llama.cpp could not read the adapter "
+                             "(not a LoRA GGUF, or made for another model)")
+        self.model = self.llm._model
+        self.prompter = ChatPrompter(self.llm)
+        params = llama_cpp.llama_context_default_params()
+        params.n_ctx = n_ctx * parallel
+        params.n_batch = BATCH_TOKENS
+        params.n_ubatch = 512
+        params.n_seq_max = parallel
+        # Both settings keep a request's text independent of its company (measured: with a unified KV cache,
+        # or with flash attention, a request's last-token logits moved by up to 0.8 when others shared the
+        # batch, and texts changed). They are also what Llama(flash_attn=False) used before batching.
+        params.kv_unified = False  # one KV stream per sequence
+        params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
+        params.n_threads = params.n_threads_batch = n_threads
+        params.no_perf = True
+        self.ctx = llama_cpp.llama_init_from_model(self.model.model, params)
+        if not self.ctx:
+            self.llm.close()
+            raise ModelError(f"cannot create a llama.cpp context for {path} ({parallel} x {n_ctx} tokens)")
+        if self.llm._lora_adapter is not None:
+            adapters = (llama_cpp.llama_adapter_lora_p_ctypes * 1)(self.llm._lora_adapter)
+            scales = (ctypes.c_float * 1)(1.0)
+            if llama_cpp.llama_set_adapters_lora(self.ctx, adapters, 1, scales):
+                self.close()
+                raise ModelError(f"cannot apply LoRA adapter {lora} to {path}")
+        self.memory = llama_cpp.llama_get_memory(self.ctx)
+        self.batch = llama_cpp.llama_batch_init(BATCH_TOKENS, 0, 1)
+        self._queue: deque[Request] = deque()
+        self._wake = threading.Condition()
+        self._stopping = False
+        self._running: dict[int, Sequence] = {}
+        self.steps = 0  # decode steps so far (the tests read it to see that requests really shared steps)
+        self.max_batch = 0  # most sequences decoded in one step
+        self._thread = threading.Thread(target=self._loop, name=f"punchup-llama-{path.stem}", daemon=True)
+        self._thread.start()
+
+    # -- the caller's side (any thread) ----------------------------------------
+    def submit(self, request: Request) -> None:
+        with self._wake:
+            if self._stopping:
+                raise ModelError(f"local model {self.path.name} is shutting down")
+            self._queue.append(request)
+            self._wake.notify()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._queue or self._running)
+
+    def close(self) -> None:
+        with self._wake:
+            self._stopping = True
+            self._wake.notify()
+        if threading.current_thread() is not self._thread and self._thread.is_alive():
+            self._thread.join()
+        if self.ctx:
+            llama_cpp.llama_batch_free(self.batch)
+            llama_cpp.llama_free(self.ctx)
+            self.ctx = None
+        self.llm.close()
+
+    # -- the engine thread -------------------------------------------------------
+    def _loop(self) -> None:
+        while True:
+            with self._wake:
+                while not self._stopping and not self._queue and not self._running:
+                    self._wake.wait()
+                if self._stopping:
+                    break
+                admitted = self._take_requests()
+            try:
+                for request in admitted:
+                    self._admit(request)
+                self._drop_cancelled()
+                if self._running:
+                    self._step()
+            except Exception as exc:  # a bug here must fail the callers, not leave them waiting on a dead thread
+                error = ModelError(f"local model {self.path.name}: {type(exc).__name__}: {exc}")
+                for seq in list(self._running.values()):
+                    self._end(seq, error=error)
+                for request in admitted:
+                    if not request.future.done():
+                        request.future.set_exception(error)
+        for seq in list(self._running.values()):
+            self._end(seq, error=ModelError(f"local model {self.path.name} was closed mid-generation"))
+
+    def _take_requests(self) -> list[Request]:
+        taken = []
+        while self._queue and len(self._running) + len(taken) < self.parallel:
+            request = self._queue.popleft()
+            if request.future.set_running_or_notify_cancel():
+                taken.append(request)
+        return taken
+
+    def _admit(self, request: Request) -> None:
+        try:
+            prompt, stops = self.prompter.tokens(request.messages)
+            if len(prompt) >= self.n_ctx:
+                raise ModelError(f"the prompt has {len(prompt)} tokens; the context window holds {self.n_ctx}")
+            config = request.config
+            max_tokens = min(config.max_tokens, self.n_ctx - len(prompt))
+            sampler = build_sampler(self.model.vocab, config)
+        except (ModelError, ValueError) as exc:
+            request.future.set_exception(exc if isinstance(exc, ModelError) else ModelError(str(exc)))
+            return
+        seq_id = next(i for i in range(self.parallel) if i not in self._running)
+        self._running[seq_id] = Sequence(request, seq_id, prompt, list(config.stop) + stops, max_tokens, sampler,
+                                         self.model)
+
+    def _drop_cancelled(self) -> None:
+        for seq in list(self._running.values()):
+            if seq.request.cancelled.is_set():
+                self._end(seq, error=ModelError("generation cancelled"))
+
+    def _step(self) -> None:
+        sequences = sorted(self._running.values(), key=lambda s: s.seq_id)
+        n = fill_batch(self.batch, sequences, BATCH_TOKENS)
+        code = llama_cpp.llama_decode(self.ctx, self.batch)
+        self.steps += 1
+        self.max_batch = max(self.max_batch, sum(1 for s in sequences if s.output_index >= 0))
+        if code != 0:
+            error = ModelError(f"llama.cpp could not decode a batch of {n} tokens (code {code})")
+            for seq in sequences:
+                self._end(seq, error=error)
+            return
+        for seq in sequences:
+            if seq.output_index >= 0:
+                seq.sample(self.ctx)
+                if seq.finished:
+                    self._end(seq)
+
+    def _end(self, seq: Sequence, error: ModelError | None = None) -> None:
+        """Free the sequence's slot and KV stream, then answer its caller."""
+        del self._running[seq.seq_id]
+        llama_cpp.llama_memory_seq_rm(self.memory, seq.seq_id, -1, -1)
+        seq.close()
+        if error is not None:
+            seq.request.future.set_exception(error)
+        else:
+            seq.request.future.set_result(seq.result())

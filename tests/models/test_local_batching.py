@@ -1,0 +1,149 @@
+"""Continuous batching on the real SmolLM2: a request's text does not depend on what shares its batch."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from punchup.errors import ModelError
+from punchup.models import GenerateConfig, Message
+from punchup.models.providers.local import LocalModel
+
+pytestmark = pytest.mark.real
+
+SCHEMA = {
+    "type": "object",
+    "properties": {"rationale": {"type": "string", "maxLength": 60}, "score": {"type": "integer", "enum": list(range(1, 11))}},
+    "required": ["rationale", "score"],
+    "additionalProperties": False,
+}
+
+
+def _user(text: str, system: str | None = None) -> list[Message]:
+    return ([Message(role="system", content=system)] if system else []) + [Message(role="user", content=text)]
+
+
+# Greedy and seeded sampling, a JSON schema, different prompt lengths and reply lengths.
+REQUESTS = [
+    (_user("Describe a kitchen at dawn."), GenerateConfig(temperature=0.0, max_tokens=32)),
+    (_user("Write two lines about rain."), GenerateConfig(temperature=1.0, max_tokens=24, seed=5)),
+    (_user("Name three colours."), GenerateConfig(temperature=0.8, top_p=0.9, max_tokens=24, seed=11)),
+    (_user("Rate this line from 1 to 10: 'The sea was angry that day.' Reply in JSON."),
+     GenerateConfig(temperature=0.0, max_tokens=80, json_schema=SCHEMA)),
+    (_user("Tell a joke about a cat.", system="You are a stand-up comedian. " * 20),
+     GenerateConfig(temperature=1.2, max_tokens=32, seed=3)),
+    (_user("Write a haiku about snow."), GenerateConfig(temperature=0.7, max_tokens=16, seed=9)),
+]
+# Requests that only keep others company, so the batches differ in size and content.
+COMPANY = [
+    (_user("Write a long story about a lighthouse keeper."), GenerateConfig(temperature=1.0, max_tokens=48, seed=21)),
+    (_user("List ten animals."), GenerateConfig(temperature=0.0, max_tokens=32)),
+]
+
+
+@pytest.fixture(scope="module")
+def smollm2() -> LocalModel:
+    # One thread: on a busy shared machine llama.cpp's spinning worker threads slow each other down.
+    return LocalModel("smollm2", n_threads=1)
+
+
+def _fingerprint(generation) -> tuple[str, str, int, int]:
+    return generation.text, generation.finish_reason, generation.prompt_tokens, generation.completion_tokens
+
+
+async def _alone(model: LocalModel, requests) -> list[tuple[str, str, int, int]]:
+    return [_fingerprint(await model.generate(messages, config)) for messages, config in requests]
+
+
+async def _together(model: LocalModel, requests, stagger_s: float = 0.0) -> list[tuple[str, str, int, int]]:
+    async def one(i: int, messages, config):
+        await asyncio.sleep(i * stagger_s)  # later requests join a batch that is already decoding
+        return _fingerprint(await model.generate(messages, config))
+
+    return list(await asyncio.gather(*(one(i, m, c) for i, (m, c) in enumerate(requests))))
+
+
+async def test_text_is_byte_identical_alone_and_in_batches_of_any_composition(smollm2):
+    alone = await _alone(smollm2, REQUESTS)
+    assert all(text.strip() for text, *_ in alone)
+    json.loads(alone[3][0])  # the constrained reply is JSON in a batch too
+
+    engine = smollm2.engine()
+    steps_before = engine.steps
+    assert await _together(smollm2, REQUESTS) == alone
+    # Six requests decoded together take far fewer steps than their tokens one by one.
+    assert engine.steps - steps_before < sum(c for *_, c in alone) / 2 and engine.max_batch >= 4
+
+    mixed = list(reversed(REQUESTS)) + COMPANY
+    assert (await _together(smollm2, mixed, stagger_s=0.05))[: len(REQUESTS)] == list(reversed(alone))
+    interleaved = [COMPANY[0], REQUESTS[2], COMPANY[1], REQUESTS[0], REQUESTS[4]]
+    got = await _together(smollm2, interleaved, stagger_s=0.02)
+    assert [got[1], got[3], got[4]] == [alone[2], alone[0], alone[4]]
+
+
+async def test_fewer_slots_than_requests_queue_and_still_give_the_same_text(smollm2):
+    alone = await _alone(smollm2, REQUESTS[:4])
+    narrow = LocalModel("smollm2", parallel=3, n_threads=1)  # a fourth request waits for a slot, then joins mid-batch
+    assert (await _together(narrow, REQUESTS[:4] + COMPANY))[:4] == alone
+    assert narrow.engine().max_batch == 3
+
+
+async def test_same_text_as_llama_cpp_python_create_chat_completion(smollm2):
+    """What the provider wrote before batching, so stores filled by it keep matching new calls."""
+    from llama_cpp import Llama
+
+    llm = Llama(model_path=str(smollm2.path), n_ctx=4096, n_threads=smollm2.n_threads, verbose=False, seed=0)
+    try:
+        for messages, config in REQUESTS:
+            kwargs = dict(messages=[m.model_dump() for m in messages], temperature=config.temperature,
+                          top_p=config.top_p, max_tokens=config.max_tokens, seed=config.seed)
+            if config.json_schema:
+                kwargs["response_format"] = {"type": "json_object", "schema": config.json_schema}
+            reply = llm.create_chat_completion(**kwargs)
+            ours = await smollm2.generate(messages, config)
+            assert ours.text == reply["choices"][0]["message"]["content"]
+            assert ours.completion_tokens == reply["usage"]["completion_tokens"]
+    finally:
+        llm.close()
+
+
+async def test_stop_sequences_cut_the_text_and_max_tokens_ends_it(smollm2):
+    messages, config = REQUESTS[0]
+    full = await smollm2.generate(messages, config)
+    words = full.text.split()
+    stop = words[len(words) // 2]
+    cut = await smollm2.generate(messages, config.model_copy(update={"stop": (stop,)}))
+    assert cut.text == full.text[: full.text.index(stop)] and cut.finish_reason == "stop"
+    short = await smollm2.generate(messages, config.model_copy(update={"max_tokens": 5}))
+    assert short.completion_tokens == 5 and short.finish_reason == "length" and full.text.startswith(short.text)
+
+
+async def test_a_cancelled_request_frees_its_slot_and_spares_the_others(smollm2):
+    engine = smollm2.engine()
+    neighbour = asyncio.create_task(smollm2.generate(*REQUESTS[1]))
+    long = asyncio.create_task(smollm2.generate(_user("Write a very long story."),
+                                                GenerateConfig(temperature=1.0, max_tokens=2000, seed=1)))
+    while len(engine._running) < 2:
+        await asyncio.sleep(0.01)
+    long.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await long
+    for _ in range(200):
+        if len(engine._running) <= 1:
+            break
+        await asyncio.sleep(0.01)
+    assert _fingerprint(await neighbour) == (await _alone(smollm2, [REQUESTS[1]]))[0]
+    assert not engine._running and not engine.busy
+
+
+async def test_a_prompt_longer_than_the_context_fails_alone_with_one_line():
+    tiny = LocalModel("smollm2", n_ctx=64, parallel=2, n_threads=1)
+    ok, too_long = await asyncio.gather(
+        tiny.generate(_user("Hi."), GenerateConfig(max_tokens=8, temperature=0.0)),
+        tiny.generate(_user("word " * 200), GenerateConfig(max_tokens=8)),
+        return_exceptions=True,
+    )
+    assert ok.completion_tokens > 0
+    assert isinstance(too_long, ModelError) and "context window holds 64" in str(too_long) and "\n" not in str(too_long)
