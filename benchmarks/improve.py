@@ -73,7 +73,8 @@ def main() -> None:
     timings, tune, effect = result["timings"], result["tune"], result["effect"]
     print("\n| figure | measured | aim |\n|---|---|---|")
     print(f"| training tokens/s (2 cores) | {tune['tokens'] / tune['train_s']:.0f} | |")
-    print(f"| tune: rows, wall time, peak memory | {tune['rows']} pairs, {tune['wall_s']:.0f} s, {tune['peak_rss_mb']:.0f} MB | < 4096 MB |")
+    print(f"| tune: rows, wall time, peak memory | {tune['rows']} pairs, {tune['wall_s']:.0f} s, "
+          f"{tune['peak_rss_mb']:.0f} MB | < 4096 MB |")
     print(f"| loop wall time (bench, export, tune, bench) | {sum(timings.values()) / 60:.1f} min | < 20 min |")
     for stage, seconds in timings.items():
         print(f"|   {stage} | {seconds:.0f} s | |")

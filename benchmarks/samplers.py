@@ -15,7 +15,7 @@
 
 Every call runs against a fresh store (nothing cached, so times are real). SmolLM2-135M is a weak
 writer and a weaker judge: the figures say what these samplers do to this model, not to a good one.
-Run: .venv/bin/python benchmarks/samplers.py [--prompts 3] [--seeds 3] [--max-tokens 160] [--only antislop]
+Run: .venv/bin/python benchmarks/samplers.py [--prompts 3] [--seeds 3] [--max-tokens 160] [--judge openai/MODEL] [--only antislop]
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from punchup.bench.briefs import writer_messages
+from punchup.config import Settings
 from punchup.bench.writers import parse_inline
 from punchup.improve.samplers.build import WriterModels
 from punchup.judging.factory import build_judges
@@ -43,6 +44,7 @@ from punchup.store import Store
 
 SURPRISE = {"comedy": ["one_unusual_thing", "surprise_of_turn"], "fiction": ["surprise"]}
 COHERENCE = {"comedy": ["economy"], "fiction": ["coherence_and_ending"]}
+OPTIONS = Settings.from_env().model_options  # e.g. PUNCHUP_OPENAI_BASE_URL for an HTTP judge
 
 
 def paired_ci(differences: list[float], seed: int = 0, rounds: int = 4000) -> tuple[float, float, float]:
@@ -62,11 +64,12 @@ def fmt_ci(ci: tuple[float, float, float], digits: int = 2) -> str:
 class Runner:
     """A fresh store per writer (so no writer's timing is helped by another's cached calls)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, second_judge: str):
         self.folder = folder
+        self.second_judge = second_judge  # the judge that did not pick best-of's texts; it also scores unusual
         self.count = 0
         self.store = self._store()  # where judgments go
-        self.pool = ModelPool(self.store)
+        self.pool = ModelPool(self.store, OPTIONS)
 
     def _store(self) -> Store:
         self.count += 1
@@ -83,7 +86,7 @@ class Runner:
         setups = []
         for spec in specs:
             store = self._store()
-            pool = ModelPool(store)
+            pool = ModelPool(store, OPTIONS)
             writers = WriterModels(pool, lambda judge, store=store, pool=pool: build_judges(judge, store, pool))
             writer = parse_inline(spec)
             warm = writers(writer.model, writer.sampler, packs[0], packs[0].prompts[-1])  # load weights before timing
@@ -177,7 +180,7 @@ async def best_of(runner: Runner, prompts: int, seeds: int, max_tokens: int) -> 
     print(f"\n## best-of-4 (picked by craft/heuristic) vs single: {len(best)} texts (fiction, {prompts} prompts x {seeds} seeds)")
     kept = sum(s["text"] == b["text"] for s, b in zip(single, best))
     print(f"the pick was the single sample itself (candidate 0) in {kept} of {len(best)}; the rest are compared")
-    for name in ("craft/heuristic", "local/smollm2"):
+    for name in ("craft/heuristic", runner.second_judge):
         judge = runner.judges(name).pairwise
         wins = losses = ties = failed = 0
         for s, b in zip(single, best):
@@ -203,9 +206,9 @@ async def best_of(runner: Runner, prompts: int, seeds: int, max_tokens: int) -> 
 async def unusual(runner: Runner, prompts: int, seeds: int, max_tokens: int) -> None:
     packs = ["comedy", "fiction"]
     (plain, _), (odd, _) = await runner.texts(["local/smollm2", "local/smollm2@unusual"], packs, prompts, seeds, max_tokens)
-    judge = runner.judges("local/smollm2").rubric
+    judge = runner.judges(runner.second_judge).rubric
     print(f"\n## unusual (first sentence at 1.3, rest at 0.6) vs plain (pack temperature): {len(plain)} texts each, "
-          f"judged by the SmolLM2 rubric judge")
+          f"judged by the {runner.second_judge} rubric judge")
     for label, criteria in (("surprise criteria", SURPRISE), ("coherence criteria", COHERENCE)):
         diff = paired(await rubric_scores(judge, plain, criteria), await rubric_scores(judge, odd, criteria))
         print(f"{label:19} unusual - plain {fmt_ci(paired_ci(diff))} over {len(diff)} judged pairs (1-10 scale)")
@@ -218,10 +221,11 @@ async def main() -> None:
     parser.add_argument("--prompts", type=int, default=3, help="prompts per pack")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--max-tokens", type=int, default=160)
+    parser.add_argument("--judge", default="local/smollm2", help="second judge (best-of) and unusual's judge")
     parser.add_argument("--only", choices=["antislop", "best_of", "unusual"], default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        runner = Runner(Path(folder))
+        runner = Runner(Path(folder), args.judge)
         for name, part in (("antislop", antislop), ("best_of", best_of), ("unusual", unusual)):
             if args.only in (None, name):
                 await part(runner, args.prompts, args.seeds, args.max_tokens)

@@ -15,8 +15,8 @@ EXAMPLES = re.findall(r"```python\n(.*?)```", GUIDE.read_text(encoding="utf-8"),
 
 def test_the_guide_has_an_example_for_each_kind_of_plug_in() -> None:
     headings = re.findall(r"^## (.+)$", GUIDE.read_text(encoding="utf-8"), flags=re.MULTILINE)
-    assert {"A provider", "A judge", "A pack", "A pack check"} <= set(headings)
-    assert len(EXAMPLES) >= 4
+    assert {"A provider", "A judge", "A pack", "A pack check", "A sampler"} <= set(headings)
+    assert len(EXAMPLES) >= 5
 
 
 @pytest.mark.parametrize("index", range(len(EXAMPLES)))

@@ -171,7 +171,8 @@ async def test_craft_heuristic_training_accuracy_on_the_development_set(store):
     report = await calibrate(judges, [DEV_SET], store)
     assert report.pairs == 150 and report.judged == 150 and report.failed == 0
     assert 0.0 <= report.ci_low <= report.accuracy <= report.ci_high <= 1.0
-    assert report.accuracy >= 0.60
+    # Measured 77.7 % (116.5 of 150, CI 71-83 %) with this round's weights; a regression of a few points fails.
+    assert report.accuracy >= 0.75
     assert report.flips == 0 and report.flip_rate == 0.0
     assert list(report.by_source) == ["wq-style-mimic.jsonl"] and report.by_source["wq-style-mimic.jsonl"].pairs == 150
     assert report.by_source["wq-style-mimic.jsonl"].training  # labelled: the shipped weights were fitted on it

@@ -165,3 +165,40 @@ async def test_profile_options_reach_the_writer_call(store):
     assert crafted_system.content.endswith(f"{fiction.craft_notes.strip()}\n\nUse no adverbs.")
     assert all(fiction.craft_notes.strip() not in m.content for m in plain.calls[0][0])
     assert len(hot.calls) == len(crafted.calls) == len(plain.calls) == len(fiction.prompts[: config.prompts_per_pack])
+
+
+def test_lora_becomes_part_of_a_local_model_id():
+    profile = parse_inline("local/smollm2@lora=rainy;temp=0.5")
+    assert (profile.model, profile.temperature, profile.name) == ("local/smollm2@lora=rainy", 0.5, "local/smollm2@lora=rainy;temp=0.5")
+    assert parse_inline("local/smollm2@lora= adapters/a.gguf ").model == "local/smollm2@lora=adapters/a.gguf"
+    for spec in ("fake/w@lora=rainy", "local/smollm2@lora=", "local/smollm2@lora=  "):
+        with pytest.raises(PunchupError, match=r"^writer '.*': lora= needs a local/ model and an adapter"):
+            parse_inline(spec)
+
+
+def test_sampler_options_reach_the_sampler_settings_once_each():
+    assert parse_inline("fake/w@temp=0.4").sampler is None
+    profile = parse_inline("fake/w@best_of=3;temp=0.4")
+    assert profile.sampler is not None and profile.sampler.best_of is not None and profile.temperature == 0.4
+    with pytest.raises(PunchupError, match=r"^writer 'fake/w@best_of=3;best_of=4': option 'best_of' is given twice$"):
+        parse_inline("fake/w@best_of=3;best_of=4")
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("fake/w@tmp=1", r"^writer 'fake/w@tmp=1': unknown option 'tmp' \(known: .*\bcraft, .*\blora, .*\btop_p\b.*\)$"),
+        ("fake/w@temp", r"^writer 'fake/w@temp': option 'temp' needs a value \(temp=\.\.\.\)$"),
+        ("fake/w@top_p=2", r"^writer 'fake/w@top_p=2': top_p: "),
+    ],
+)
+def test_inline_errors_are_exact(spec, message):
+    with pytest.raises(PunchupError, match=message):
+        parse_inline(spec)
+
+
+def test_list_errors_are_exact(tmp_path):
+    with pytest.raises(PunchupError, match=r"^writer names must be unique; repeated: fake/a, fake/b$"):
+        parse_writers(["fake/a,fake/a,fake/b,fake/b"])
+    with pytest.raises(PunchupError, match=r"^no writers given$"):
+        parse_writers([])

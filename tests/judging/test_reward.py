@@ -77,6 +77,9 @@ async def test_reward_judge_inherits_the_flaw_rules_so_junk_still_loses(trained,
 
 @pytest.mark.embed
 def test_refit_trains_new_weights_on_the_pairs_given(trained, store):
-    pairs = [(a, b, True) for a, b in zip(PLAIN, PURPLE)] + [(b, a, False) for a, b in zip(PLAIN, PURPLE)]
-    refitted = RewardJudge(store, trained).refit(pairs, ["other"])
+    # The opposite taste: purple prose preferred. The refitted judge must learn it from these pairs alone.
+    pairs = [(b, a, True) for a, b in zip(PLAIN, PURPLE)] + [(a, b, False) for a, b in zip(PLAIN, PURPLE)]
+    judge = RewardJudge(store, trained)
+    refitted = judge.refit(pairs, ["other"])
     assert refitted.fitted_sources == ["other"] and refitted.weights.version != trained.version
+    assert refitted.reward(PURPLE[0]) > refitted.reward(PLAIN[0]) and judge.reward(PLAIN[0]) > judge.reward(PURPLE[0])

@@ -71,7 +71,6 @@ def expand_and_choose(page, label: str, child: str, shots: Path | None = None) -
 
 
 def test_a_writer_session_in_the_browser(server: str, artifacts: Path, tmp_path: Path):
-    started = time.monotonic()
     with chromium_page() as page:
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
@@ -137,4 +136,3 @@ def test_a_writer_session_in_the_browser(server: str, artifacts: Path, tmp_path:
         assert "Keeper" in saved.read_text(encoding="utf-8") or "KEEPER" in saved.read_text(encoding="utf-8").upper()
         assert "human" in page.locator("#authorship").inner_text()
         assert errors == []
-    assert time.monotonic() - started < 420

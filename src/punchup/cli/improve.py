@@ -78,12 +78,14 @@ def export(runs: tuple[str, ...], from_studio: bool, fmt: str, output: Path, min
 
 
 @click.command("tune")
-@click.option("--base", default="local/smollm2", show_default=True, help="Base model: a local GGUF (local/smollm2, local/PATH.gguf).")
+@click.option("--base", default="local/smollm2", show_default=True,
+              help="Base model: a local GGUF (local/smollm2, local/PATH.gguf).")
 @click.option("--data", type=click.Path(path_type=Path), required=True, help="JSONL rows from punchup export (or your own).")
 @click.option("--method", type=click.Choice(["sft", "dpo"]), required=True)
 @click.option("--out", "name", required=True, help="Adapter name: then use local/BASE@lora=NAME as a writer.")
 @click.option("--epochs", type=click.IntRange(1, 100), default=1, show_default=True)
-@click.option("--lr", type=click.FloatRange(0, 1, min_open=True), default=None, help="Learning rate (default: sft 2e-4, dpo 5e-5).")
+@click.option("--lr", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="Learning rate (default: sft 2e-4, dpo 5e-5).")
 @click.option("--rank", type=click.IntRange(1, 256), default=8, show_default=True, help="LoRA rank (alpha = 2 x rank).")
 @click.option("--max-len", type=click.IntRange(16, 8192), default=256, show_default=True, help="Tokens per row (prompt + reply).")
 @click.option("--batch", type=click.IntRange(1, 256), default=4, show_default=True)

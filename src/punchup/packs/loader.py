@@ -12,7 +12,6 @@ import difflib
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import ValidationError

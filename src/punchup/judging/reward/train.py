@@ -26,9 +26,10 @@ def train_reward(name: str, vectors_first: np.ndarray, vectors_second: np.ndarra
     model = fit_pairs(vectors_first, vectors_second, wins, groups, CLIP, lambdas=LAMBDAS)
     return RewardWeights(
         name=name,
-        means=[round(float(v), 6) for v in model.scaler.means],
-        scales=[round(float(v), 6) for v in model.scaler.scales],
-        weights=[round(float(v), 6) for v in model.weights],
+        # Six significant digits, not six decimals: a nearly constant dimension's scale must not round to 0.
+        means=[float(f"{v:.6g}") for v in model.scaler.means],
+        scales=[float(f"{v:.6g}") for v in model.scaler.scales],
+        weights=[float(f"{v:.6g}") for v in model.weights],
         clip=CLIP,
         l2=model.l2,
         score_spread=round(model.spread, 6),

@@ -5,8 +5,8 @@ the weights for every token; decoding several sequences in one step reuses each
 weight read. One engine thread owns a llama.cpp context with `parallel`
 sequence slots. Each step it feeds every running sequence's last token (and
 prompt chunks of newly admitted ones) in one `llama_decode`, then samples each
-sequence with its own sampler chain. Requests that arrive mid-batch join at the
-next step; a finished or cancelled sequence frees its slot at once.
+sequence with its own sampler chain. Waiting requests join one per step; a
+finished or cancelled sequence frees its slot at once.
 
 Determinism: each sequence has its own KV stream (`kv_unified=False`), so its
 attention sees only its own cells, at the same positions whatever else runs;
@@ -31,6 +31,7 @@ from punchup.models.providers.local_sequence import Request, Sequence, build_sam
 
 OWN_CONTEXT = 512  # tokens of the high-level Llama's own (unused for generation) context
 BATCH_TOKENS = 2048  # tokens per decode step: every running sequence's next token plus prompt chunks
+ADMIT_PER_STEP = 1  # new sequences started per decode step (see _take_requests)
 
 
 class BatchEngine:
@@ -136,8 +137,11 @@ class BatchEngine:
             self._end(seq, error=ModelError(f"local model {self.path.name} was closed mid-generation"))
 
     def _take_requests(self) -> list[Request]:
-        taken = []
-        while self._queue and len(self._running) + len(taken) < self.parallel:
+        # One new sequence per step: a step carries at most one prompt's prefill, so running sequences keep an
+        # even pace, and requests that arrive together start (and, at equal lengths, finish) a step apart
+        # instead of all at once: a killed bench has its finished calls recorded one by one.
+        taken: list[Request] = []
+        while self._queue and len(self._running) + len(taken) < self.parallel and len(taken) < ADMIT_PER_STEP:
             request = self._queue.popleft()
             if request.future.set_running_or_notify_cancel():
                 taken.append(request)
