@@ -97,7 +97,7 @@ def test_report_and_compare_commands(tmp_path):
     # The same writers, judge and seed: r2 is served from the store, so nothing moved and nothing swapped.
     assert same.stdout.splitlines()[:2] == [
         "comparing run 'r1' -> 'r2' (judge fake/judge, 3 writers in both)", "no ranking changed beyond its 95 % CI"]
-    assert "changed beyond" not in same.stdout and "order reversed" not in same.stdout and "only in" not in same.stdout
+    assert "changed beyond 95 % CIs:" not in same.stdout and "order reversed" not in same.stdout and "only in" not in same.stdout
     run_punchup("bench", "--writers", FAKE_WRITERS, "--judge", "fake/other", "--packs", "poetry", "--run", "r3",
                 "--report", str(tmp_path / "r3.html"), "--store", store)
     assert_one_line_error(run_punchup("compare", "r1", "r3", "--store", store), "not comparable", "judge")

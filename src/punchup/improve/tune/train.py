@@ -111,7 +111,7 @@ def train(model: Any, examples: list[Example], params: TuneParams, key: str, che
             optimizer.load_state_dict(state["optimizer"])
             result = TrainResult(list(state["losses"]), state["tokens"], state["train_s"], len(state["losses"]))
     # Recompute each layer's activations in the backward pass instead of keeping them: peak memory of a DPO
-    # step of 4 x 256 tokens fell from 7.4 GB (measured) for ~30% more compute.
+    # step of 4 x 256 tokens fell from 7.4 GB to 3.9 GB (measured) for ~30% more compute.
     base = model.get_base_model()
     base.config.use_cache = False
     with warnings.catch_warnings():  # transformers 5 renamed it and warns; the old name works in 4.x and 5.x
