@@ -99,7 +99,8 @@ def latest_run(store: Store, location: str) -> str:
 
 def load_summary(store_location: str, run_name: str | None) -> BenchSummary:
     store = Store(store_location)
-    return stored_or_fail(store, run_name or latest_run(store, store_location))
+    latest = latest_run(store, store_location)  # a store with no runs at all says so, whatever run was named
+    return stored_or_fail(store, run_name or latest)
 
 
 @click.command()
