@@ -108,3 +108,14 @@ def run_punchup(*args: str, env: dict[str, str] | None = None, cwd: Path | None 
     # A fresh folder by default, so files a command writes beside itself (reports) never land in the repo.
     cwd = cwd or Path(tempfile.mkdtemp(prefix="punchup-cli-"))
     return subprocess.run([str(exe), *args], capture_output=True, text=True, env=full_env, cwd=cwd, timeout=timeout)
+
+
+def run_main(argv: list[str]) -> int:
+    """Run the punchup CLI in this process (capsys sees its output); returns its exit code."""
+    from punchup.cli.main import main
+
+    try:
+        main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from punchup.cli.main import main
+from tests.conftest import run_main
 from punchup.models.fake import script
 from punchup.packs import load_pack
 
@@ -15,19 +15,13 @@ STORY = ("The harbour lights went out one by one as the fog came in. Mara counte
          "on the step of the lighthouse, and a note in a child's hand that said only: thank you for the ships.")
 
 
-def _run(argv: list[str]) -> int:
-    try:
-        main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def test_bench_with_the_heuristic_judge_marks_unjudged_criteria_everywhere(tmp_path, capsys):
     script("honest-a", lambda messages, config: STORY)
     script("honest-b", lambda messages, config: STORY.replace("Mara", "Ines").replace("marmalade", "honey"))
     store, report = tmp_path / "s.db", tmp_path / "r.html"
-    code = _run(["bench", "--writers", "fake/honest-a,fake/honest-b", "--judge", "craft/heuristic", "--packs", "fiction",
+    code = run_main(["bench", "--writers", "fake/honest-a,fake/honest-b", "--judge", "craft/heuristic", "--packs", "fiction",
                  "--run", "honest", "--report", str(report), "--store", str(store)])
     shown = capsys.readouterr().out
     assert code == 0, shown
@@ -35,7 +29,7 @@ def test_bench_with_the_heuristic_judge_marks_unjudged_criteria_everywhere(tmp_p
     measured = {"show_dont_tell", "cliche_density"}
     unjudged = {c.id for c in fiction.rubric} - measured
     assert "not judged" in shown
-    assert _run(["results", "--run", "honest", "--json", "--store", str(store)]) == 0
+    assert run_main(["results", "--run", "honest", "--json", "--store", str(store)]) == 0
     summary = json.loads(capsys.readouterr().out)
     for writer, criteria in summary["criteria"]["fiction"].items():
         assert {c for c, cell in criteria.items() if cell is None} == unjudged, writer

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from punchup.cli.main import main
+from tests.conftest import run_main
 from punchup.judging.heuristic.judge import HeuristicJudge
 from punchup.judging.records import PairResult
 from punchup.judging.sanity import degenerate_rivals, load_cases, run_sanity
@@ -86,26 +86,20 @@ async def test_failed_judgments_are_failures_never_passes():
     assert report.passed == 0 and all(item.error == "reply was not JSON; reply was not JSON" for item in report.items)
 
 
-def _run(argv: list[str]) -> int:
-    try:
-        main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def test_calibrate_sanity_prints_and_exports_the_suite(tmp_path, capsys):
     store = str(tmp_path / "s.db")
-    assert _run(["calibrate", "--sanity", "--store", store]) == 0
+    assert run_main(["calibrate", "--sanity", "--store", store]) == 0
     shown = capsys.readouterr().out
     assert "Judge sanity: craft/heuristic" in shown and "repetition loop" in shown
-    assert _run(["calibrate", "--sanity", "--json", "--store", store]) == 0
+    assert run_main(["calibrate", "--sanity", "--json", "--store", store]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["judge"] == "craft/heuristic" and data["passed"] == data["total"] >= 50
 
 
 def test_calibrate_without_data_or_sanity_is_a_one_line_user_error(tmp_path, capsys):
-    assert _run(["calibrate", "--store", str(tmp_path / "s.db")]) == 2
+    assert run_main(["calibrate", "--store", str(tmp_path / "s.db")]) == 2
     err = capsys.readouterr().err
     assert "--sanity" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 

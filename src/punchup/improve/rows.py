@@ -17,6 +17,7 @@ from typing import Any, Iterator, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from punchup.errors import PunchupError
+from punchup.util.textfiles import read_user_text
 
 Method = Literal["sft", "dpo", "kto"]
 MAX_DATA_BYTES = 200_000_000
@@ -121,20 +122,8 @@ def _from_messages(data: dict[str, Any], where: str) -> dict[str, Any]:
 
 def read_rows(path: Path, method: Method) -> list[_Row]:
     """Every row of a JSONL file, validated; the first bad line stops it with its line number."""
-    try:
-        if path.stat().st_size > MAX_DATA_BYTES:
-            raise PunchupError(f"data file {path} is larger than {MAX_DATA_BYTES // 1_000_000} MB")
-        with path.open(encoding="utf-8") as handle:
-            rows = [parse_row(line, method, f"{path}:{number}")
-                    for number, line in enumerate(handle, 1) if line.strip()]
-    except FileNotFoundError:
-        raise PunchupError(f"data file not found: {path}") from None
-    except IsADirectoryError:
-        raise PunchupError(f"data file {path} is a folder, not a JSONL file") from None
-    except UnicodeDecodeError:
-        raise PunchupError(f"data file {path} is not UTF-8 text") from None
-    except OSError as exc:
-        raise PunchupError(f"cannot read data file {path}: {exc.strerror}") from None
+    text = read_user_text(path, "data file", max_bytes=MAX_DATA_BYTES, allow_empty=True)
+    rows = [parse_row(line, method, f"{path}:{number}") for number, line in enumerate(text.splitlines(), 1) if line.strip()]
     if not rows:
         raise PunchupError(f"data file {path} has no rows")
     return rows
