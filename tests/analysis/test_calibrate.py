@@ -188,7 +188,11 @@ async def test_real_smollm2_calibration_structure(smollm2, store, tmp_path):
     judges = build_judges("local/smollm2", store, lambda model_id: CachedModel(smollm2, store))
     report = await calibrate(judges, [data], store)
     assert report.pairs == 4 and report.judged == 4 and report.failed == 0  # JSON is grammar-constrained
-    assert 0.0 <= report.flip_rate <= 1.0 and 0.0 <= report.accuracy <= 1.0
+    # The README's figures for the embedded judge: it picks the first position every time, so every verdict
+    # flips with the order (flip rate 1.0, measured) and a flipped pair is a tie, counted half correct
+    # (accuracy 0.5, measured). Greedy decoding: the same every run.
+    assert report.flip_rate == 1.0 and report.flips == 4
+    assert report.accuracy == 0.5
     print(f"SmolLM2 on 4 truncated pairs: accuracy {report.accuracy:.2f}, flip rate {report.flip_rate:.2f}, "
           f"{report.wall_time_s:.0f} s")
     assert CALIBRATION_PACK.pairwise[0].id == "overall_quality"

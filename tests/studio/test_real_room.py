@@ -5,6 +5,12 @@ Structure is asserted (counts, seeds, lengths, what was saved), never taste.
 
 from __future__ import annotations
 
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from punchup.models import CachedModel
@@ -12,6 +18,7 @@ from punchup.studio import Studio
 from punchup.studio.room import Pick
 from punchup.studio.runaway import length_limit
 from punchup.studio.steering import Steering
+from tests.conftest import _without_punchup_settings
 
 pytestmark = pytest.mark.real
 
@@ -58,3 +65,28 @@ async def test_the_room_on_the_real_model(smollm2, store):
     assert pick.text in text and text.startswith(SCRIPT[:line.start]) and text.endswith(SCRIPT[line.end:])
     shares = {s.author: s.percent for s in studio.authorship().shares}
     assert shares["human"] > 50 and "local/smollm2" in shares
+
+
+def test_cli_alts_on_a_terminal_stream_the_text_as_it_arrives(tmp_path):
+    """In a pseudo-terminal the status line shows each alt's text while the model writes it."""
+    leader, follower = pty.openpty()
+    exe = Path(sys.executable).with_name("punchup")
+    process = subprocess.Popen([str(exe), "write", "alts", "--setup", SETUP, "-n", "2", "--max-tokens", "48",
+                                "--judge", "none", "--store", str(tmp_path / "s.db")],
+                               stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, cwd=tmp_path,
+                               env={**_without_punchup_settings(os.environ), "COLUMNS": "200"})
+    os.close(follower)
+    chunks: list[bytes] = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the follower side closed: the command is done
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert process.wait(timeout=600) == 0
+    shown = b"".join(chunks).decode("utf-8", errors="replace")
+    writing = [line for line in shown.split("\r\x1b[K") if "· writing ·" in line]
+    assert len(writing) >= 2, shown[-2000:]  # the status line was rewritten as text arrived
+    assert "alts 2/2 · seed" in shown  # and every alt landed with its own line

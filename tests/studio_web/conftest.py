@@ -84,7 +84,7 @@ def wait_for_task(client: TestClient, html: str, timeout: float = 120.0) -> str:
 def expand(client: TestClient, story_id: int, label: str, n: int = 2, **form: str) -> str:
     response = client.post(f"/stories/{story_id}/nodes/{label}/expand", data={"n": str(n), **form})
     assert response.status_code == 200, response.text
-    assert 'hx-trigger="every 1s"' in response.text  # a progress element that polls
+    assert 'hx-trigger="every 500ms"' in response.text  # a progress element that polls
     return wait_for_task(client, response.text)
 
 

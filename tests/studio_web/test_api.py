@@ -60,7 +60,7 @@ def test_edit_marks_descendants_stale_and_cascade_regenerates_them(client, studi
     assert "premise changed" in html and "1 stale" in html
     assert studio.text("premise", story_id) == "Nell keeps a light\non a sinking rock."  # CRLF from the browser -> LF
     started = client.post(f"/stories/{story_id}/nodes/premise/cascade", data={})
-    assert started.status_code == 200 and 'hx-trigger="every 1s"' in started.text  # polls, however quick the fakes are
+    assert started.status_code == 200 and 'hx-trigger="every 500ms"' in started.text  # polls, however quick the fakes are
     done = wait_for_task(client, started.text)
     assert statuses(done) == {"logline": "fresh", "premise": "fresh", "characters": "fresh"}
     assert 'id="cascade-report"' in done and "1 regenerated (characters)" in done

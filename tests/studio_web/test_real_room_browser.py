@@ -29,8 +29,9 @@ WAIT_MS = 900_000
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Studio]]:
-    studio = Studio.open(str(tmp_path / "studio.db"), writer="local/smollm2", max_tokens=32)
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, Studio]]:
+    max_tokens = getattr(request, "param", 32)  # short pitches, unless a test asks for long ones
+    studio = Studio.open(str(tmp_path / "studio.db"), writer="local/smollm2", max_tokens=max_tokens)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(studio), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -111,3 +112,24 @@ def test_alts_more_preview_and_a_punch_up_pass_in_the_browser(served, artifacts:
         page.screenshot(path=str(artifacts / "room-5-accepted.png"), full_page=True)
         assert errors == []
     (artifacts / "room-timings.txt").write_text(f"first alternative text on screen: {first_text_s:.1f}s\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("served", [200], indirect=True)
+def test_alts_stream_their_text_into_the_page_while_the_model_writes(served, artifacts: Path):
+    url, _ = served
+    with chromium_page() as page:
+        page.goto(url + "/alts")
+        page.locator("#alts-form textarea[name=setup]").fill(SETUP)
+        page.locator("#alts-form input[name=n]").fill("2")
+        page.locator("#alts-form button[type=submit]").click()
+        # Text under way shows before any alt is done; it grows between polls.
+        page.wait_for_function("() => { const t = document.querySelector('.progress .writing li .text');"
+                               " return t && t.textContent.trim().length > 0; }", timeout=WAIT_MS)
+        first = page.locator(".progress .writing li .text").first.inner_text()
+        assert first.strip() and page.locator("#board").count() == 0
+        page.screenshot(path=str(artifacts / "room-6-streaming.png"), full_page=True)
+        page.wait_for_function(
+            "(first) => { const t = document.querySelector('.progress .writing li .text');"
+            " return !t || t.textContent.length > first.length; }", arg=first, timeout=WAIT_MS)
+        page.locator("#board").wait_for(timeout=WAIT_MS)
+        assert page.locator(".progress").count() == 0

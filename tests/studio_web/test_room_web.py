@@ -139,3 +139,48 @@ def test_small_things_favicon_dates_settings_preview_provenance_delete(client: T
     assert refused.status_code == 400 and studio.stories()
     gone = client.post(f"/stories/{story_id}/delete", data={"confirm": "The Lamp"})
     assert gone.status_code == 200 and gone.headers["HX-Redirect"] == "/" and studio.stories() == []
+
+
+def test_the_writer_types_or_edits_their_own_beat_slots_in_the_web(client: TestClient, studio: Studio):
+    import asyncio
+
+    import html
+
+    from punchup.studio.structure import TEMPLATES
+
+    asyncio.run(write_story(studio, scenes=1, n=1))
+    story_id = studio.story().id
+    settings = {"title": "The Lamp", "author": "", "format": ""}
+    page = client.post(f"/stories/{story_id}/settings", data={**settings, "structure": "tv-half-hour"}).text
+    assert studio.story(story_id).settings.structure == "tv-half-hour"
+    assert html.unescape(page).count(TEMPLATES["tv-half-hour"][0]) == 1  # the template's slots, ready to edit
+    own = "COLD OPEN: the lamp goes out\nACT ONE: Cal arrives\nTAG: the inspector's boat"
+    page = client.post(f"/stories/{story_id}/settings", data={**settings, "structure": "own", "slots": own}).text
+    assert studio.story(story_id).settings.structure == own
+    assert re.search(r'<option value="own" selected>your own slots', page) and "ACT ONE: Cal arrives" in page
+    refused = client.post(f"/stories/{story_id}/settings", data={**settings, "structure": "own", "slots": " "})
+    assert refused.status_code == 400 and "write your beat slots" in refused.text
+    assert studio.story(story_id).settings.structure == own
+
+
+def test_training_consent_is_shown_granted_and_withdrawn_in_the_web_and_no_other_page_can_grant_it(
+        client: TestClient, studio: Studio):
+    import asyncio
+
+    from punchup.improve.studio_rows import licensed_story_ids
+
+    asyncio.run(write_story(studio, scenes=1, n=1))
+    story_id = studio.story().id
+    page = client.get(f"/stories/{story_id}/workspace").text
+    assert "Not licensed for training: nothing from this story is ever exported." in page
+    foreign = client.post(f"/stories/{story_id}/license", data={"train": "yes", "by": "Mallory"},
+                          headers={"Origin": "https://evil.example"})
+    assert foreign.status_code == 403 and licensed_story_ids(studio.store) == []
+    nameless = client.post(f"/stories/{story_id}/license", data={"train": "yes", "by": " "})
+    assert nameless.status_code == 400 and licensed_story_ids(studio.store) == []
+    page = client.post(f"/stories/{story_id}/license", data={"train": "yes", "by": "Ada Writer"}).text
+    assert "Licensed for training by Ada Writer" in page and licensed_story_ids(studio.store) == [story_id]
+    assert re.search(r"<li>\d{1,2} \w{3} \d{4}, \d\d:\d\d UTC · train · by Ada Writer</li>", page)
+    page = client.post(f"/stories/{story_id}/license", data={"train": "no", "by": "Ada Writer"}).text
+    assert "Not licensed for training" in page and licensed_story_ids(studio.store) == []
+    assert page.count("· by Ada Writer</li>") == 2  # the history keeps both decisions

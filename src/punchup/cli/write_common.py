@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, TypeVar
+import sys
+import time
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, TextIO, TypeVar
 
 import click
 
 from punchup.cli.options import base_url_option
+from punchup.util.terminal import plain
 
 if TYPE_CHECKING:
     from punchup.studio.candidates import DraftEvent
@@ -52,16 +55,48 @@ def steering_from(notes: str, tone: str, fmt: str | None, length: str, unusual: 
     return Steering(notes=notes, tone=tone, format=fmt or "", length=length, unusual=unusual)
 
 
-def progress_printer() -> Callable[["DraftEvent"], None]:
-    """One line on stderr as each draft lands: which of how many, its seed, its time and how it starts."""
-    def show(event: "DraftEvent") -> None:
+class DraftPrinter:
+    """One line on stderr as each draft lands (which of how many, its seed, its time, how it starts).
+
+    On a terminal, a draft still being written shows as one status line that is
+    rewritten in place (at most ten times a second) with the end of its text so far,
+    and cleared when the next landed line prints; in a log (not a terminal) only the
+    landed lines appear, so piped output stays one line per draft.
+    """
+
+    REFRESH_S = 0.1
+    WIDTH = 60
+
+    def __init__(self, stream: TextIO | None = None, live: bool | None = None):
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty() if live is None else live
+        self._status = False
+        self._shown_at = 0.0
+
+    def __call__(self, event: "DraftEvent") -> None:
+        if event.partial:
+            if self.live and (now := time.monotonic()) - self._shown_at >= self.REFRESH_S:
+                self._shown_at = now
+                tail = " ".join(event.text.split())[-self.WIDTH:]
+                self._write(f"\r\x1b[K  {event.label} {event.done + 1}/{event.total} · seed {event.seed} · writing · "
+                            f"{plain(tail)}")
+                self._status = True
+            return
         source = "from the store" if event.cached else f"{event.seconds:.1f}s"
         start = " ".join(event.text.split())
-        start = start if len(start) <= 60 else start[:59] + "…"
-        click.echo(f"  {event.label} {event.done}/{event.total} · seed {event.seed} · {source} · {click.unstyle(start)}",
-                   err=True)
+        start = start if len(start) <= self.WIDTH else start[: self.WIDTH - 1] + "…"
+        clear = "\r\x1b[K" if self._status else ""
+        self._status = False
+        self._write(f"{clear}  {event.label} {event.done}/{event.total} · seed {event.seed} · {source} · "
+                    f"{plain(start)}\n")
 
-    return show
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()
+
+
+def progress_printer() -> DraftPrinter:
+    return DraftPrinter()
 
 
 def open_studio(store: str, base_url: str | None = None, max_tokens: int | None = None) -> "Studio":

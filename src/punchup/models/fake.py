@@ -19,10 +19,12 @@ import hashlib
 import json
 import os
 import random
+import re
 from collections import deque
 from typing import Any, Callable
 
 from punchup.models.base import GenerateConfig, Generation, Message, Model
+from punchup.models.streaming import current_listener
 
 def _latency_from_env() -> float | tuple[float, float]:
     values = [float(v) for v in os.environ.get("PUNCHUP_FAKE_LATENCY", "0").split(",")]
@@ -68,6 +70,10 @@ class FakeModel(Model):
             reply = self.default_reply(messages, config)
         if isinstance(reply, Exception):
             raise reply
+        if (listener := current_listener()) is not None:  # stream word by word, as a real provider would
+            for end in [m.end() for m in re.finditer(r"\S+", reply)][:-1]:
+                listener(reply[:end])
+                await asyncio.sleep(0)
         words = len(reply.split())
         return Generation(
             text=reply,

@@ -14,11 +14,10 @@ from typing import Callable
 
 from pydantic import BaseModel, Field
 
-from punchup.models import CachedModel, GenerateConfig, Generation, Message, call_key
+from punchup.models import CachedModel, GenerateConfig, Generation, Message, call_key, streaming
 from punchup.studio.steering import Recipe, Steering
 
 MAX_SEED_PROBE = 10_000
-
 
 
 class DraftEvent(BaseModel):
@@ -31,6 +30,8 @@ class DraftEvent(BaseModel):
     text: str
     cached: bool
     seconds: float
+    # True while the draft is still being written: `text` is what has arrived so far (done counts finished ones).
+    partial: bool = False
 
 
 Progress = Callable[[DraftEvent], None]
@@ -82,7 +83,14 @@ async def draw(model: CachedModel, messages: list[Message], config: GenerateConf
     async def one(seed: int) -> Draft:
         nonlocal done
         started = time.perf_counter()
-        generation: Generation = await model.generate(messages, config.model_copy(update={"seed": seed}))
+
+        def arriving(text: str) -> None:
+            if on_draft is not None:
+                on_draft(DraftEvent(label=label, done=done, total=len(seeds), seed=seed, text=text, cached=False,
+                                    seconds=time.perf_counter() - started, partial=True))
+
+        with streaming(arriving):
+            generation: Generation = await model.generate(messages, config.model_copy(update={"seed": seed}))
         text, notes = clean(generation.text) if clean else (generation.text.strip(), [])
         recipe = Recipe(model=model.name, seed=seed, temperature=config.temperature, max_tokens=config.max_tokens,
                         steering=steering, instruction=instruction)

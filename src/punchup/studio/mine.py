@@ -131,7 +131,12 @@ class Miner:
                 on_draft(DraftEvent(label=label, done=done, total=n, seed=seed + i, text=generation.text,
                                     cached=generation.cached, seconds=time.perf_counter() - started))
 
-        generations = await generate_samples(model, messages, config, n, landed)
+        def arriving(i: int, text: str) -> None:
+            if on_draft is not None:
+                on_draft(DraftEvent(label=label, done=done, total=n, seed=seed + i, text=text, cached=False,
+                                    seconds=time.perf_counter() - started, partial=True))
+
+        generations = await generate_samples(model, messages, config, n, landed, arriving)
         node = self.repo.ensure_node(story.id, label, kind, ordinal)
         hashed = prompt_hash(messages)
         alternatives: list[Alternative] = []

@@ -92,5 +92,6 @@ def sequence_logps(model: Any, batch: dict[str, Any]) -> Any:
     logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1]
     labels = batch["labels"][:, 1:]
     mask = labels != IGNORE
-    picked = torch.gather(logits.log_softmax(-1), 2, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+    # log p = logit - logsumexp: unlike log_softmax this keeps no second vocabulary-sized tensor for backward.
+    picked = torch.gather(logits, 2, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1) - logits.logsumexp(-1)
     return (picked * mask).sum(-1), mask.sum(-1)

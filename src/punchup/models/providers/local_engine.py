@@ -21,7 +21,6 @@ import ctypes
 import threading
 from collections import deque
 from pathlib import Path
-from typing import Any
 
 import llama_cpp
 

@@ -19,7 +19,7 @@ import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 import llama_cpp
 
@@ -42,6 +42,8 @@ class Request:
     submitted: float = field(default_factory=time.perf_counter)
     # Set from the caller's side when it stops waiting (a cancelled task): the engine drops the sequence.
     cancelled: threading.Event = field(default_factory=threading.Event)
+    # Called from the engine thread with the text so far after each token (see punchup.models.streaming).
+    on_text: Callable[[str], None] | None = None
 
 
 @lru_cache(maxsize=64)
@@ -85,6 +87,17 @@ def _unfinished_utf8(text: bytes) -> int:
             if num > k and pattern & char == pattern:
                 missing = num - k
     return missing
+
+
+def _without_stop_prefix(text: bytes, stops: list[bytes]) -> bytes:
+    """`text` less any tail that is the beginning of a stop string."""
+    keep = len(text)
+    for stop in stops:
+        for size in range(min(len(stop) - 1, len(text)), 0, -1):
+            if text.endswith(stop[:size]):
+                keep = min(keep, len(text) - size)
+                break
+    return text[:keep]
 
 
 class Sequence:
@@ -138,6 +151,10 @@ class Sequence:
             self._finish(text[: text.index(found[0])], "stop")
         elif len(self.completion) >= self.max_tokens:
             self._finish(text, "length")
+        elif self.request.on_text is not None:
+            # Text that could still turn out to start a stop string is held back, so nothing streamed is ever
+            # taken back by the finished text.
+            self.request.on_text(_without_stop_prefix(text, self.stops).decode("utf-8", errors="ignore"))
 
     def _finish(self, text: bytes, reason: str) -> None:
         self.text = text

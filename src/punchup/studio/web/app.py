@@ -20,12 +20,13 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
 from punchup.errors import PunchupError
+from punchup.improve.studio_rows import consent_history
 from punchup.studio.editing import check_revision
 from punchup.studio.export import PROSE_FORMATS, SCREENPLAY_FORMATS, write_export
 from punchup.studio.studio import Studio
 from punchup.studio.tree import SCENES_TARGET, leaf_kind
 from punchup.studio.web.security import Policy, StudioGuard
-from punchup.studio.web.tasks import Task, TaskRunner
+from punchup.studio.web.tasks import DraftProgress, Task, TaskRunner
 from punchup.studio.web.room_routes import Kit, add_room_routes, steering_of
 from punchup.studio.web.views import CONTENT_TYPES, content_disposition, score_text, span_diff, template_globals
 
@@ -141,7 +142,8 @@ def create_app(studio: Studio, *, host: str | None = None, token: str | None = N
         return {"view": view, "story": view.story, "focus": focus, "detail": detail,
                 "authorship": studio.authorship(story_id), "formats": formats_for(story_id),
                 "stale": sum(n.status == "stale" for n in view.nodes),
-                "export_problems": studio.export_problems(story_id), **extra}
+                "export_problems": studio.export_problems(story_id),
+                "consent": consent_history(studio.store, story_id), **extra}
 
     def workspace(story_id: int, focus: str | None, **extra: Any) -> HTMLResponse:
         return page("workspace.html", **workspace_context(story_id, focus, **extra))
@@ -192,10 +194,10 @@ def create_app(studio: Studio, *, host: str | None = None, token: str | None = N
         seed = int_field(form, "seed", 0, 0, 2**31)
         steering = steering_of(form)
         studio.node(label, story_id)  # a bad label fails now, not in the background
-        landed: list[Any] = []  # each alternative as it lands: the progress element lists them
+        drafts = DraftProgress()  # each alternative as it arrives and lands: the progress element shows them
         task = runner.start("expand", story_id, label, lambda: studio.expand(
             label, story_id=story_id, n=n, more=more, max_scenes=scenes, seed=seed, steering=steering,
-            on_draft=landed.append), describe, progress=landed, total=n)
+            on_draft=drafts), describe, progress=drafts, total=n)
         return page("task.html", task=task)
 
     @app.post("/stories/{story_id}/nodes/{label}/cascade", response_class=HTMLResponse)

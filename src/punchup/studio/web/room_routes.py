@@ -16,12 +16,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from punchup.errors import PunchupError
-from punchup.studio.candidates import DraftEvent
 from punchup.studio.room import Pick
 from punchup.studio.selection import find_quote
 from punchup.studio.steering import FORMATS, Steering
 from punchup.studio.studio import Studio
-from punchup.studio.web.tasks import TaskRunner
+from punchup.studio.web.tasks import DraftProgress, TaskRunner
 
 HERE = Path(__file__).parent
 MAX_PITCHES = 10
@@ -74,10 +73,13 @@ def parse_picks(form: dict[str, str]) -> list[Pick]:
     return picks
 
 
+OWN_SLOTS = "own"  # the structure menu's "your own slots" entry
+
+
 def add_room_routes(app: FastAPI, studio: Studio, runner: TaskRunner, kit: Kit) -> None:
-    def start(kind: str, story_id: int, label: str, work: Callable[[list[DraftEvent]], Awaitable[Any]], total: int) -> HTMLResponse:
-        events: list[DraftEvent] = []
-        task = runner.start(kind, story_id, label, lambda: work(events), kit.describe, progress=events, total=total)
+    def start(kind: str, story_id: int, label: str, work: Callable[[DraftProgress], Awaitable[Any]], total: int) -> HTMLResponse:
+        drafts = DraftProgress()
+        task = runner.start(kind, story_id, label, lambda: work(drafts), kit.describe, progress=drafts, total=total)
         return kit.page("room_task.html", task=task)
 
     @app.get("/favicon.ico")
@@ -106,8 +108,8 @@ def add_room_routes(app: FastAPI, studio: Studio, runner: TaskRunner, kit: Kit) 
         setup, mine, steering, more = form.get("setup", ""), own_alts(form), steering_of(form), form.get("more") == "on"
         if not setup.strip():
             raise PunchupError("write the setup first")
-        return start("alts", 0, "alts", lambda events: studio.alts(
-            setup, n=n, mine=mine, steering=steering, seed=seed, more=more, keep=keep, on_draft=events.append), n)
+        return start("alts", 0, "alts", lambda drafts: studio.alts(
+            setup, n=n, mine=mine, steering=steering, seed=seed, more=more, keep=keep, on_draft=drafts), n)
 
     @app.post("/stories/{story_id}/room/{label}/pitch", response_class=HTMLResponse)
     async def pitch(story_id: int, label: str, request: Request) -> HTMLResponse:
@@ -126,8 +128,8 @@ def add_room_routes(app: FastAPI, studio: Studio, runner: TaskRunner, kit: Kit) 
         options = dict(n=n, instruction=form.get("instruction", ""), mine=own_alts(form), steering=steering_of(form),
                        seed=seed, more=form.get("more") == "on", story_id=story_id)
         place = {"start": start_at, "end": end_at}
-        return start("pitch", story_id, node.label, lambda events: studio.pitch(
-            node.label, mode, place, on_draft=events.append, **options), n)  # type: ignore[arg-type]
+        return start("pitch", story_id, node.label, lambda drafts: studio.pitch(
+            node.label, mode, place, on_draft=drafts, **options), n)  # type: ignore[arg-type]
 
     @app.post("/stories/{story_id}/room/{label}/pass", response_class=HTMLResponse)
     async def punch_pass(story_id: int, label: str, request: Request) -> HTMLResponse:
@@ -138,9 +140,9 @@ def add_room_routes(app: FastAPI, studio: Studio, runner: TaskRunner, kit: Kit) 
         seed = kit.int_field(form, "seed", 0, 0, 2**31)
         steering = steering_of(form)
 
-        async def work(events: list[DraftEvent]) -> Any:
+        async def work(drafts: DraftProgress) -> Any:
             result, _ = await studio.punch_pass(node.label, n=n, max_lines=lines, steering=steering, seed=seed,
-                                                story_id=story_id, on_draft=events.append)
+                                                story_id=story_id, on_draft=drafts)
             return result
 
         return start("pass", story_id, node.label, work, n * lines)
@@ -172,8 +174,24 @@ def add_room_routes(app: FastAPI, studio: Studio, runner: TaskRunner, kit: Kit) 
     @app.post("/stories/{story_id}/settings", response_class=HTMLResponse)
     async def settings(story_id: int, request: Request) -> HTMLResponse:
         form = await kit.form_of(request)
+        structure = form.get("structure")
+        if structure == OWN_SLOTS:  # the writer's own slots, typed (or a template's, edited) in the textarea
+            structure = form.get("slots", "")
+            if not structure.strip():
+                raise PunchupError("write your beat slots, one per line, or pick a template")
         studio.update_story(story_id, title=form.get("title"), author=form.get("author"),
-                            structure=form.get("structure"), format=form.get("format"))
+                            structure=structure, format=form.get("format"))
+        return kit.workspace(story_id, form.get("focus") or None)
+
+    @app.post("/stories/{story_id}/license", response_class=HTMLResponse)
+    async def license_story(story_id: int, request: Request) -> HTMLResponse:
+        from punchup.improve.studio_rows import set_consent
+
+        form = await kit.form_of(request)
+        if form.get("train") not in ("yes", "no"):
+            raise PunchupError("train must be yes or no")
+        studio.story(story_id)  # an unknown story fails before anything is recorded
+        set_consent(studio.store, story_id, form["train"] == "yes", form.get("by", ""))
         return kit.workspace(story_id, form.get("focus") or None)
 
     @app.post("/stories/{story_id}/delete")

@@ -18,6 +18,34 @@ from typing import Any, Awaitable, Callable, Literal
 TaskState = Literal["running", "done", "failed"]
 
 
+class DraftProgress:
+    """What a task's drafts have done so far, fed one DraftEvent at a time from the model loop's thread.
+
+    Finished drafts are listed in the order they landed ("2 of 3 done"); drafts still
+    being written keep only their latest text, which the progress element shows as it
+    grows. The web thread reads while the model thread writes, hence the lock.
+    """
+
+    def __init__(self) -> None:
+        self.landed: list[Any] = []
+        self._writing: dict[tuple[str, int], Any] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, event: Any) -> None:
+        key = (event.label, event.seed)
+        with self._lock:
+            if event.partial:
+                self._writing[key] = event
+            else:
+                self._writing.pop(key, None)
+                self.landed.append(event)
+
+    def writing(self) -> list[Any]:
+        """Drafts under way, by seed, each with its text so far."""
+        with self._lock:
+            return sorted(self._writing.values(), key=lambda event: (event.label, event.seed))
+
+
 @dataclass
 class Task:
     id: int
@@ -28,10 +56,14 @@ class Task:
     state: TaskState = "running"
     result: Any = None
     error: str | None = None
-    # What has landed so far (DraftEvent per alternative, appended from the model loop as each one is done):
-    # the progress element shows "2 of 3 done" and the texts that are in.
-    progress: list[Any] = field(default_factory=list)
+    # What has landed so far and what is being written: the progress element shows "2 of 3 done", the texts
+    # that are in, and the ones still arriving.
+    drafts: DraftProgress = field(default_factory=DraftProgress)
     total: int = 0  # alternatives asked for, when known
+
+    @property
+    def progress(self) -> list[Any]:
+        return self.drafts.landed
 
     @property
     def elapsed(self) -> float:
@@ -56,11 +88,12 @@ class TaskRunner:
         return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(work(), self.loop))  # type: ignore[arg-type]
 
     def start(self, kind: str, story_id: int, label: str, work: Callable[[], Awaitable[Any]],
-              describe_error: Callable[[BaseException], str], progress: list[Any] | None = None, total: int = 0) -> Task:
+              describe_error: Callable[[BaseException], str], progress: DraftProgress | None = None,
+              total: int = 0) -> Task:
         with self._lock:
             task = Task(next(self._ids), kind, story_id, label, total=total)
             if progress is not None:
-                task.progress = progress  # the list the work appends to as alternatives land
+                task.drafts = progress  # what the work reports to as alternatives arrive and land
             self._tasks[task.id] = task
         future: Future = asyncio.run_coroutine_threadsafe(work(), self.loop)  # type: ignore[arg-type]
 

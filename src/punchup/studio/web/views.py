@@ -118,7 +118,8 @@ def template_globals() -> dict[str, object]:
     """Helpers the studio's templates call (each returns data; the templates escape every text)."""
     from punchup.studio.ranking import confidence, craft_reasons
     from punchup.studio.steering import FORMATS
-    from punchup.studio.structure import TEMPLATES
+    from punchup.studio.structure import TEMPLATES, slots_for
 
     return {"diff": word_diff, "when": when, "fountain_lines": fountain_lines, "craft_reasons": craft_reasons,
-            "confidence": confidence, "steer_formats": tuple(FORMATS), "structures": tuple(TEMPLATES)}
+            "confidence": confidence, "steer_formats": tuple(FORMATS), "structures": tuple(TEMPLATES),
+            "slots_for": slots_for}
