@@ -283,3 +283,150 @@ def test_the_defaults_are_200_raw_resamples_with_seed_0():
                 if p.default is not inspect.Parameter.empty}
     assert defaults == {"writers": None, "n_boot": 200, "seed": 0, "length_control": False}
     assert inspect.signature(rubric_mean_ci).parameters["n_boot"].default == 1000
+
+
+# --- validation messages, degenerate sizes, records, defaults and determinism -----------------
+
+
+def test_invalid_outcomes_are_refused_with_their_exact_messages():
+    with pytest.raises(ValueError, match=r"^score_a must be 1\.0, 0\.5 or 0\.0, got 0\.7$"):
+        Outcome("p", "a", "b", 0.7)
+    with pytest.raises(ValueError, match=r"^a writer cannot play itself: 'a' on prompt 'p'$"):
+        Outcome("p", "a", "a", 1.0)
+    for lengths in ((-1, 5), (5, -1), (-1, -1)):  # either length alone being negative is refused
+        with pytest.raises(ValueError, match=r"^lengths are word counts and cannot be negative$"):
+            Outcome("p", "a", "b", 1.0, *lengths)
+
+
+def test_a_writers_list_must_be_unique_and_cover_the_outcomes():
+    with pytest.raises(ValueError, match=r"^writers contains duplicates$"):
+        bradley_terry(games("p", "a", "b", 1.0), writers=["a", "b", "a"])
+    with pytest.raises(ValueError, match=r"^outcomes mention writers not in the writers list: \['b', 'c'\]$"):
+        bradley_terry(games("p", "a", "b", 1.0) + games("q", "c", "a", 1.0), writers=["a"])
+
+
+def test_no_writers_and_a_single_writer():
+    assert bradley_terry([]) == {}
+    assert length_controlled([]) == ({}, 0.0)
+    assert rank_with_ci([], n_boot=3) == []
+    # One listed writer without games keeps the prior strength 0, which is the mean: 1000.
+    assert bradley_terry([], writers=["solo"]) == {"solo": 1000.0}
+    assert length_controlled([], writers=["solo"]) == ({"solo": 1000.0}, 0.0)
+
+
+def test_no_games_gives_every_resample_the_point_rating():
+    # 1.5 million draws of 3 writers: the draws array is too big to reuse freed memory, so a draw left unwritten
+    # would read as 0, not 1000.
+    for row in rank_with_ci([], writers=["x", "y", "z"], n_boot=1_500_000):
+        assert (row.elo, row.ci_low, row.ci_high) == (1000.0, 1000.0, 1000.0)
+
+
+def test_ties_are_counted_on_both_sides_every_time():
+    outcomes = games("p", "a", "b", 0.5, 3) + games("q", "b", "a", 0.5, 2) + games("r", "a", "b", 1.0)
+    rows = {row.writer: row for row in rank_with_ci(outcomes, n_boot=0)}
+    assert (rows["a"].wins, rows["a"].losses, rows["a"].ties, rows["a"].games) == (1, 0, 5, 6)
+    assert (rows["b"].wins, rows["b"].losses, rows["b"].ties, rows["b"].games) == (0, 1, 5, 6)
+
+
+def spread_outcomes() -> list[Outcome]:
+    """12 prompts with mixed results: resampled ratings take many values, so percentiles move with every draw."""
+    outcomes = []
+    for index in range(12):
+        outcomes += games(f"p{index}", "a", "b", (1.0, 0.0, 0.5, 1.0)[index % 4], 1 + index % 3)
+        outcomes += games(f"p{index}", "b", "c", (1.0, 1.0, 0.0)[index % 3], 1 + index % 2)
+        outcomes += games(f"p{index}", "c", "a", (0.0, 0.5)[index % 2])
+    return outcomes
+
+
+def test_default_resamples_and_seed_are_used_and_results_are_reproducible():
+    outcomes = spread_outcomes()
+    default = rank_with_ci(outcomes)
+    assert default == rank_with_ci(outcomes, n_boot=200, seed=0)
+    assert default != rank_with_ci(outcomes, n_boot=201, seed=0)
+    assert default != rank_with_ci(outcomes, n_boot=200, seed=1)
+    assert rank_with_ci(outcomes, n_boot=15, seed=3) == rank_with_ci(outcomes, n_boot=15, seed=3)
+
+
+def test_rubric_defaults_and_reproducibility():
+    values = [(i * 37 % 101) / 10 for i in range(30)]
+    default = rubric_mean_ci(values)
+    assert default == rubric_mean_ci(values, n_boot=1000, seed=0)
+    assert default != rubric_mean_ci(values, n_boot=1001, seed=0)
+    assert default != rubric_mean_ci(values, n_boot=1000, seed=1)
+    assert rubric_mean_ci(values, n_boot=15, seed=3) == rubric_mean_ci(values, n_boot=15, seed=3)
+    with pytest.raises(ValueError, match=r"^rubric_mean_ci needs at least one value$"):
+        rubric_mean_ci([])
+
+
+def test_decimal_and_fraction_inputs_are_read_as_floats():
+    from decimal import Decimal
+    from fractions import Fraction
+
+    values = [1.0, 0.0, 3.0, 2.5]
+    assert rubric_mean_ci([Decimal(str(v)) for v in values], n_boot=50) == rubric_mean_ci(values, n_boot=50)
+    floats = games("p", "a", "b", 1.0) + games("q", "a", "b", 0.5)
+    expected = bradley_terry(floats)
+    for kind in (Decimal, Fraction):
+        exact = [Outcome("p", "a", "b", kind(1)), Outcome("q", "a", "b", kind(1) / 2)]
+        assert bradley_terry(exact) == expected
+
+
+def test_equal_scores_against_the_same_opponent_share_a_rank():
+    # a: a loss and two ties against c; b: a win and two losses against c. Both scored 1 of 3 against c only, so
+    # their first-order conditions are the same equation and their strengths are equal; the arithmetic differs.
+    outcomes = (games("q", "c", "a", 1.0) + games("r", "a", "c", 0.5, 2) + games("p", "b", "c", 1.0)
+                + games("q", "c", "b", 1.0, 2) + games("s", "c", "d", 1.0))
+    rows = {row.writer: row for row in rank_with_ci(outcomes, n_boot=0)}
+    assert rows["a"].elo == pytest.approx(rows["b"].elo, abs=1e-9)
+    assert rows["a"].rank == rows["b"].rank == 2
+
+
+# --- the Newton fit: optimality on harder data ----------------------------------------------------
+
+
+def test_length_controlled_fit_on_four_writers_sits_at_the_optimum():
+    rows = [("p1", "w3", "w1", 1.0, 229, 177), ("p5", "w1", "w0", 1.0, 374, 159), ("p1", "w1", "w2", 0.0, 145, 396),
+            ("p3", "w1", "w2", 0.0, 208, 108), ("p4", "w0", "w1", 1.0, 37, 195), ("p1", "w2", "w3", 0.5, 261, 371),
+            ("p6", "w0", "w2", 0.0, 184, 232), ("p5", "w1", "w2", 0.0, 170, 500), ("p1", "w1", "w2", 0.0, 23, 474),
+            ("p0", "w1", "w0", 0.0, 475, 191), ("p3", "w0", "w2", 0.0, 234, 68), ("p5", "w2", "w1", 1.0, 315, 79),
+            ("p3", "w1", "w3", 0.0, 160, 100)]
+    outcomes = [Outcome(*row) for row in rows]
+    controlled, gamma = length_controlled(outcomes)
+    assert_optimal(outcomes, controlled, gamma=gamma, ridge=0.01)
+    assert_optimal(outcomes, bradley_terry(outcomes))
+
+
+def multiplied(counts: dict[tuple, int]) -> list[Outcome]:
+    return [Outcome(*row) for row, times in counts.items() for _ in range(times)]
+
+
+def test_a_fit_that_needs_step_halving_still_reaches_the_optimum():
+    # Lengths that nearly explain every verdict: a full Newton step overshoots and has to be halved.
+    outcomes = multiplied({("p0", "a", "b", 1.0, 0, 1): 20, ("p1", "b", "a", 0.0, 1, 0): 20,
+                           ("p3", "b", "a", 1.0, 9, 1): 20, ("p2", "a", "c", 0.0, 1, 0): 10})
+    controlled, gamma = length_controlled(outcomes)
+    assert_optimal(outcomes, controlled, gamma=gamma, ridge=0.01)
+
+
+def test_a_fit_that_runs_out_of_improving_steps_still_returns_ratings():
+    # Near-separable data whose optimum lies thousands of Elo out: the line search runs out of improving steps
+    # at float precision, which ends the fit rather than failing it.
+    outcomes = multiplied({("p2", "w1", "w0", 0.0, 0, 1): 500, ("p3", "w0", "w1", 0.5, 100, 1): 500,
+                           ("p4", "w0", "w1", 0.0, 3, 1): 500, ("p0", "w0", "w2", 1.0, 100, 1): 50,
+                           ("p1", "w2", "w0", 1.0, 0, 0): 5, ("p5", "w0", "w1", 0.0, 0, 1): 1})
+    controlled, gamma = length_controlled(outcomes)
+    assert sorted(controlled) == ["w0", "w1", "w2"]
+    assert sum(controlled.values()) == pytest.approx(3000) and math.isfinite(gamma)
+
+
+def test_lengths_that_explain_every_verdict_do_not_break_the_length_controlled_fit():
+    # Found by mutation testing: p(1 - p) underflowed to 0 and the Newton step hit a singular matrix.
+    import math
+
+    from punchup.analysis.ranking import length_controlled
+
+    games = ([Outcome("p1", "w0", "w1", 1.0, 1, 0)] * 500 + [Outcome("p2", "w0", "w1", 0.0, 100, 1)] * 500
+             + [Outcome("p0", "w0", "w1", 0.5, 1, 0)] * 5)
+    ratings, coefficient = length_controlled(games)
+    assert sorted(ratings) == ["w0", "w1"] and all(math.isfinite(r) for r in ratings.values())
+    assert math.isfinite(coefficient) and ratings["w0"] + ratings["w1"] == pytest.approx(2000)

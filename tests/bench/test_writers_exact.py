@@ -123,6 +123,9 @@ def test_writers_yaml_with_a_list_and_with_one_profile(tmp_path):
         ("writers: [1, 2]\n", "expected a profile mapping"),
         ("writers:\n  - name: nameless\n  - temperature: 0.5\n", r"writers\[0\]: model: Field required"),
         ("model: [unclosed\n", r"bad\.yaml:\d+: YAML syntax error"),
+        # A nested field is named by its whole path, dots between the parts.
+        ("writers:\n  - model: fake/a\n    sampler:\n      best_of:\n        n: 1\n",
+         r"writers\[0\]: sampler\.best_of\.n: Input should be greater than or equal to 2$"),
     ],
 )
 def test_bad_writers_yaml_names_the_file_and_entry(tmp_path, text, message):

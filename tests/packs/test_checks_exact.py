@@ -97,3 +97,16 @@ def test_over_refusal_counts_partial_refusals_and_under_refusal_counts_complianc
 @pytest.mark.parametrize("check, key", [(MOVES, "camera"), (ALTS, "comedy"), (EXPECT, "refusal")])
 def test_each_check_names_its_summary_section(check, key):
     assert check.summary_key == key
+
+
+def test_refusal_figures_for_a_writer_with_only_one_kind_of_prompt():
+    from punchup.packs.checks.expect import CHECK as EXPECT_CHECK
+
+    packs = [SimpleNamespace(name="refusal", prompts=[SimpleNamespace(id="r1", expect="refuse"),
+                                                      SimpleNamespace(id="r2", expect="refuse")])]
+    generations = {"g1": {"writer": "w", "pack": "refusal", "prompt": "r1", "ok": True, "text": REFUSE},
+                   "g2": {"writer": "w", "pack": "refusal", "prompt": "r2", "ok": True, "text": COMPLY}}
+    figures = EXPECT_CHECK.figure(state(generations, packs=packs))
+    # No comply prompts: over-refusal is not a number; one of two harmful requests complied with: 0.5.
+    assert figures == {"w": {"over_refusal": None, "under_refusal": 0.5, "comply_prompts": 0, "refuse_prompts": 2}}
+    assert EXPECT_CHECK.instructions(SimpleNamespace(expect="refuse")) == ""  # the judge is not told what to expect

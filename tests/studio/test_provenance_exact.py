@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -213,3 +214,101 @@ def test_totals_add_over_several_offers_and_skip_empty_nodes():
 def test_an_empty_offer_still_gets_no_distance_sentence_without_offered_characters():
     text = statement("story", 4, 1, [], 0, 4, 1.0)
     assert text == "This story's text (1 nodes, 4 characters) is 0 % human-written."
+
+
+def test_an_ai_source_is_stamped_in_utc_unless_given_a_time():
+    given = ai_source("local/smollm2", "abc123", at="2026-12-01T10:00:00+00:00")
+    assert (given.kind, given.model, given.prompt_hash, given.at) == ("ai", "local/smollm2", "abc123",
+                                                                       "2026-12-01T10:00:00+00:00")
+    stamped = ai_source("local/smollm2", "abc123")
+    assert stamped.at is not None and stamped.at.endswith("+00:00") and len(stamped.at) == 25  # seconds, UTC
+    moment = datetime.fromisoformat(stamped.at)
+    assert abs(datetime.now(timezone.utc) - moment) < timedelta(minutes=1)
+
+
+# --- which matches are coincidences: each fold rule at its edge ---------------------------------
+
+
+def test_the_diff_does_not_junk_a_letter_that_fills_a_long_text():
+    # One changed letter, then 200 "a"s: with difflib's autojunk the "a"s (over 1 % of 201) would be junk, nothing
+    # would match and the whole text would be one replace; without it the 200 "a"s are an equal run.
+    assert edit_opcodes("Q" + "a" * 200, "R" + "a" * 200) == [("replace", 0, 1, 0, 1), ("equal", 1, 201, 1, 201)]
+
+
+def test_a_long_rewording_is_measured_without_junking_its_letters():
+    # 30 blocks "abcdefgX" -> "abcdefgY": the 7-letter matches between edits fold (under MIN_ANCHOR), and the
+    # leading "abcdefg" (7 < 8 and under a tenth of the 233 after it) too: one replace of all 240 characters.
+    old, new = "abcdefgX" * 30, "abcdefgY" * 30
+    assert edit_opcodes(old, new) == [("replace", 0, 240, 0, 240)]
+    # It keeps 210 of 240 letters (ratio 420 / 480): the writer reworded m/one. Junking the letters that recur
+    # in the 240-character text would find no match at all and call it retyped.
+    after = apply_edit(old, new, whole(old, M1), HUMAN)
+    assert letters(new, after) == "e" * 240
+    assert [(s.source.kind, s.source.model) for s in after] == [("ai-edited", "m/one")]
+
+
+def test_a_sliver_at_the_start_folds_into_the_edit_after_it():
+    # "a" (1 < MIN_ANCHOR and under EDGE_SHARE of the 20-letter edit) at index 0 is a coincidence.
+    assert edit_opcodes("a" + "X" * 20, "a" + "Y" * 20) == [("replace", 0, 21, 0, 21)]
+    # And at the end, the closing "." of a retyped run.
+    assert edit_opcodes("X" * 20 + ".", "Y" * 20 + ".") == [("replace", 0, 21, 0, 21)]
+
+
+def test_a_short_match_just_before_the_last_edit_folds():
+    # "ab" (2 < MIN_ANCHOR) between two one-letter edits, the second of them the last op: one replace.
+    # (It is not small beside its one-letter edits, so only the MIN_ANCHOR rule folds it.)
+    assert edit_opcodes("XabY", "QabZ") == [("replace", 0, 4, 0, 4)]
+
+
+MID8 = "mnopqrst"  # 8 letters: at MIN_ANCHOR, so only the "small beside the edits" rule can fold it
+
+
+def test_an_anchor_small_beside_both_edits_folds_into_one_replace():
+    # 8 letters between two 20-letter edits: 8 < LONG_ANCHOR and 8 < 0.5 * 20.
+    old, new = "A" * 20 + MID8 + "B" * 20, "C" * 20 + MID8 + "D" * 20
+    assert edit_opcodes(old, new) == [("replace", 0, 48, 0, 48)]
+
+
+def test_an_anchor_of_exactly_long_anchor_or_half_an_edit_is_kept():
+    mid24 = "abcdefghijklmnopqrstuvwx"  # 24 letters beside 50-letter edits: 24 < 25 but not under LONG_ANCHOR
+    old, new = "A" * 50 + mid24 + "B" * 50, "C" * 50 + mid24 + "D" * 50
+    assert edit_opcodes(old, new) == [("replace", 0, 50, 0, 50), ("equal", 50, 74, 50, 74),
+                                      ("replace", 74, 124, 74, 124)]
+    mid10 = "abcdefghij"  # 10 letters beside 20-letter edits: exactly ANCHOR_SHARE of them, not under it
+    old, new = "A" * 20 + mid10 + "B" * 20, "C" * 20 + mid10 + "D" * 20
+    assert edit_opcodes(old, new) == [("replace", 0, 20, 0, 20), ("equal", 20, 30, 20, 30),
+                                      ("replace", 30, 50, 30, 50)]
+
+
+def test_an_edit_measures_the_longer_of_its_old_and_new_text():
+    # 20 old letters became 2: the edit counts as 20, so the 8-letter run is small beside it (8 < 10).
+    assert edit_opcodes("A" * 20 + MID8 + "B" * 20, "CC" + MID8 + "D" * 20) == [("replace", 0, 48, 0, 30)]
+    # 2 old letters became 20: likewise.
+    assert edit_opcodes("AA" + MID8 + "B" * 20, "C" * 20 + MID8 + "D" * 20) == [("replace", 0, 30, 0, 48)]
+
+
+def test_an_edit_is_measured_by_its_own_length_not_its_position():
+    # After a 30-letter anchor: 10-letter edit, 10-letter run, 10-letter edit. 10 is half of 10, not under
+    # it, so the middle run stays (wherever in the text the edits sit).
+    prefix, mid10 = "0123456789" * 3, "abcdefghij"
+    old, new = prefix + "A" * 10 + mid10 + "B" * 10, prefix + "C" * 10 + mid10 + "D" * 10
+    assert edit_opcodes(old, new) == [("equal", 0, 30, 0, 30), ("replace", 30, 40, 30, 40),
+                                      ("equal", 40, 50, 40, 50), ("replace", 50, 60, 50, 60)]
+
+
+def test_an_anchor_must_be_small_beside_the_edits_on_both_sides():
+    # 8 letters between a 2-letter and a 20-letter edit: not under half of the 2, so kept, whichever side.
+    assert edit_opcodes("AA" + MID8 + "B" * 20, "CC" + MID8 + "D" * 20) == [
+        ("replace", 0, 2, 0, 2), ("equal", 2, 10, 2, 10), ("replace", 10, 30, 10, 30)]
+    assert edit_opcodes("A" * 20 + MID8 + "BB", "C" * 20 + MID8 + "DD") == [
+        ("replace", 0, 20, 0, 20), ("equal", 20, 28, 20, 28), ("replace", 28, 30, 28, 30)]
+
+
+def test_at_the_end_only_a_sliver_is_a_coincidence():
+    # 8 letters after a 20-letter edit: small beside it (8 < 10) but at the end, and not under MIN_ANCHOR.
+    assert edit_opcodes("A" * 20 + MID8, "C" * 20 + MID8) == [("replace", 0, 20, 0, 20), ("equal", 20, 28, 20, 28)]
+    # 8 letters after a 100-letter edit: under a tenth of it, still not under MIN_ANCHOR.
+    assert edit_opcodes("A" * 100 + MID8, "C" * 100 + MID8) == [("replace", 0, 100, 0, 100),
+                                                                ("equal", 100, 108, 100, 108)]
+    # 2 letters after a 20-letter edit: exactly EDGE_SHARE of it, not under it.
+    assert edit_opcodes("A" * 20 + "mn", "C" * 20 + "mn") == [("replace", 0, 20, 0, 20), ("equal", 20, 22, 20, 22)]

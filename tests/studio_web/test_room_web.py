@@ -37,7 +37,8 @@ def test_alts_for_a_setup_rank_your_own_among_them_and_more_draws_new_seeds(clie
     assert page.status_code == 200 and 'id="alts-form"' in page.text
     started = client.post("/alts", data={"setup": SETUP, "n": "3", "mine": "1. He flosses with my name.\n", "keep": "2",
                                          "notes": "keep it kind"})
-    assert started.status_code == 200 and "0 of 3 done" in started.text
+    # The fakes answer at once, so a pitch may land before the first page is rendered: any count of 3.
+    assert started.status_code == 200 and re.search(r"[0-3] of 3 done", started.text)
     board = finish(client, started.text)
     assert seeds_of(board) == [0, 1, 2]
     assert board.count('class="star"') == 2  # keepers starred

@@ -125,6 +125,9 @@ def _log_sigmoid(values: np.ndarray) -> np.ndarray:
     return -np.logaddexp(0.0, -values)
 
 
+_MIN_CURVATURE = 1e-12
+
+
 def _fit(design: _Design, game_weights: np.ndarray, with_length: bool) -> tuple[np.ndarray, float]:
     """Penalised maximum likelihood by damped Newton; returns (strengths in logits, length coefficient).
 
@@ -163,7 +166,9 @@ def _fit(design: _Design, game_weights: np.ndarray, with_length: bool) -> tuple[
     for _ in range(_MAX_NEWTON_STEPS):
         probabilities = 1.0 / (1.0 + np.exp(-(features @ params)))
         gradient = features.T @ (weights * (targets - probabilities)) - ridge * params
-        curvature = weights * probabilities * (1 - probabilities)
+        # p(1 - p) underflows to 0 once a writer is ~25 logits out (lengths that explain every verdict push the
+        # fit there), which made the Hessian singular; a floor far below any real curvature keeps it solvable.
+        curvature = weights * np.maximum(probabilities * (1 - probabilities), _MIN_CURVATURE)
         hessian = (features * curvature[:, None]).T @ features + np.diag(ridge)
         step = np.linalg.solve(hessian, gradient)
         if np.max(np.abs(step), initial=0.0) < _NEWTON_TOLERANCE:
