@@ -267,3 +267,11 @@ def test_outcomes_carry_prompt_writers_score_and_lengths_past_a_failed_pair():
     (only,) = outcomes(pairs)
     assert (only.prompt_id, only.writer_a, only.writer_b, only.score_a, only.length_a, only.length_b) == \
         ("fiction/p1", "x", "y", 0.5, 12, 34)
+
+
+def test_a_writer_without_a_rubric_sorts_after_one_whose_mean_is_the_lowest_score():
+    state = BenchState(packs=[])
+    state.generations = {"k1": {"writer": "a", "ok": False}, "k2": {"writer": "b", "ok": True}}
+    state.rubric = {"k2": {"overall": 1.0}}
+    rows = leaderboard(config("fake/a@name=a", "fake/b@name=b"), state)
+    assert [r["writer"] for r in rows] == ["b", "a"] and rows[1]["rubric"] is None

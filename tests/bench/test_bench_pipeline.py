@@ -1,6 +1,5 @@
 """The bench pipeline on scripted fake models: every stage, every figure, resume with zero calls."""
 
-import asyncio
 import json
 import random
 

@@ -8,7 +8,7 @@ from punchup.errors import ModelError
 from punchup.judging.llm.parse import parse_reply, repair_json
 from punchup.judging.llm.pairwise import PairwiseJudge
 from punchup.judging.orders import combine_orders
-from punchup.judging.llm.rubric import RubricJudge, overall_score, reply_fields, reply_schema
+from punchup.judging.llm.rubric import RubricJudge, reply_fields, reply_schema
 from punchup.models import CachedModel, get_model
 from punchup.models.fake import script
 from punchup.packs import load_pack

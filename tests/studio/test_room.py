@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from punchup.models.fake import script
 from punchup.studio import StudioError
 from punchup.studio.pitching import PitchBoard
 from punchup.studio.room import Pick
 from punchup.studio.runaway import contain, length_limit, token_budget
 from punchup.studio.selection import find_quote, line_span
 from punchup.studio.steering import Steering
-from tests.studio.conftest import WRITER, write_story
+from tests.studio.conftest import write_story
 
 SETUP = "My dentist retired, and now he just stares at my mouth at parties."
 
