@@ -11,7 +11,7 @@ from punchup.cli.write_common import (
     judge_option,
     model_options,
     open_studio,
-    progress_printer,
+    DraftPrinter,
     run_async,
     steering_from,
     steering_options,
@@ -146,7 +146,7 @@ def expand(node: str, n: int, more: bool, max_scenes: int | None, notes: str, to
     studio = open_studio(store, base_url, max_tokens)
     result = run_async(studio, lambda s: s.expand(node, story_id=story_id, n=n, model=model, judge=judge, seed=seed,
                                                   more=more, max_scenes=max_scenes, steering=steering,
-                                                  on_draft=progress_printer()))
+                                                  on_draft=DraftPrinter()))
     click.echo(expand_report(result))
 
 

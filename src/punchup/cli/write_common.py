@@ -95,10 +95,6 @@ class DraftPrinter:
         self.stream.flush()
 
 
-def progress_printer() -> DraftPrinter:
-    return DraftPrinter()
-
-
 def open_studio(store: str, base_url: str | None = None, max_tokens: int | None = None) -> "Studio":
     from punchup.studio.studio import Studio
 

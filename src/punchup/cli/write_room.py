@@ -14,7 +14,7 @@ from punchup.cli.write_common import (
     judge_option,
     model_options,
     open_studio,
-    progress_printer,
+    DraftPrinter,
     run_async,
     steering_from,
     steering_options,
@@ -78,7 +78,7 @@ def alts(node, setup, n, quote, line_no, span, occurrence, more, keep, mine_file
     steering = steering_from(notes, tone, fmt, length, unusual)
     mine = own_alts(mine_file, mine_alts)
     studio = open_studio(store, base_url, max_tokens)
-    show = progress_printer()
+    show = DraftPrinter()
     if node is None:
         if pick is not None:
             raise click.UsageError("--pick puts an alt into a scene: name the NODE and the line (--quote or --line)")
@@ -139,7 +139,7 @@ def rewrite(node, quote, line_no, span, occurrence, instruction, n, continue_, w
     board, view = run_async(studio, lambda s: s.pitch_and_pick(
         node, "rewrite", place, pick=pick, n=n, instruction=instruction, mine=own_alts(mine_file, mine_alts),
         steering=steering, seed=seed, more=more, keep=keep, judge=judge, model=model, story_id=story_id,
-        on_draft=progress_printer()))
+        on_draft=DraftPrinter()))
     from punchup.studio.present_room import board_report
 
     click.echo(board_report(board, picked=pick, view=view))
@@ -165,7 +165,7 @@ def punchup(node, n, max_lines, accepts, notes, tone, fmt, length, unusual, judg
     picks = parse_accepts(accepts) if accepts else None
     result, view = run_async(studio, lambda s: s.punch_pass(
         node, n=n, max_lines=max_lines, steering=steering, seed=seed, judge=judge, model=model, story_id=story_id,
-        accept=picks, on_draft=progress_printer()))
+        accept=picks, on_draft=DraftPrinter()))
     from punchup.studio.present_room import pass_report
 
     click.echo(pass_report(result, view=view))

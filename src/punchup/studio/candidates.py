@@ -37,6 +37,12 @@ class DraftEvent(BaseModel):
 Progress = Callable[[DraftEvent], None]
 
 
+def arriving(label: str, done: int, total: int, seed: int, text: str, started: float) -> DraftEvent:
+    """A draft still being written: its text so far (`done` counts the drafts already finished)."""
+    return DraftEvent(label=label, done=done, total=total, seed=seed, text=text, cached=False,
+                      seconds=time.perf_counter() - started, partial=True)
+
+
 class Draft(BaseModel):
     """One model draft with its recipe (the ranking fills score and reasons)."""
 
@@ -84,12 +90,11 @@ async def draw(model: CachedModel, messages: list[Message], config: GenerateConf
         nonlocal done
         started = time.perf_counter()
 
-        def arriving(text: str) -> None:
+        def stream(text: str) -> None:
             if on_draft is not None:
-                on_draft(DraftEvent(label=label, done=done, total=len(seeds), seed=seed, text=text, cached=False,
-                                    seconds=time.perf_counter() - started, partial=True))
+                on_draft(arriving(label, done, len(seeds), seed, text, started))
 
-        with streaming(arriving):
+        with streaming(stream):
             generation: Generation = await model.generate(messages, config.model_copy(update={"seed": seed}))
         text, notes = clean(generation.text) if clean else (generation.text.strip(), [])
         recipe = Recipe(model=model.name, seed=seed, temperature=config.temperature, max_tokens=config.max_tokens,

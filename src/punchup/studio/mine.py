@@ -18,7 +18,7 @@ from punchup.models import CachedModel, GenerateConfig, Generation, call_key
 from punchup.packs import Pack, PromptSpec
 from punchup.judging.factory import DEFAULT_JUDGE
 from punchup.studio.defaults import KIND_MAX_TOKENS, NO_JUDGE
-from punchup.studio.candidates import DraftEvent, Progress
+from punchup.studio.candidates import DraftEvent, Progress, arriving
 from punchup.studio.outline import beat_entries, clean_generation, strip_prompt_echo
 from punchup.studio.prompts import context_for, judge_brief, node_messages, prompt_hash
 from punchup.studio.records import Alternative, Node, RankedNode, Story
@@ -131,12 +131,11 @@ class Miner:
                 on_draft(DraftEvent(label=label, done=done, total=n, seed=seed + i, text=generation.text,
                                     cached=generation.cached, seconds=time.perf_counter() - started))
 
-        def arriving(i: int, text: str) -> None:
+        def stream(i: int, text: str) -> None:
             if on_draft is not None:
-                on_draft(DraftEvent(label=label, done=done, total=n, seed=seed + i, text=text, cached=False,
-                                    seconds=time.perf_counter() - started, partial=True))
+                on_draft(arriving(label, done, n, seed + i, text, started))
 
-        generations = await generate_samples(model, messages, config, n, landed, arriving)
+        generations = await generate_samples(model, messages, config, n, landed, stream)
         node = self.repo.ensure_node(story.id, label, kind, ordinal)
         hashed = prompt_hash(messages)
         alternatives: list[Alternative] = []

@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from punchup.errors import PunchupError
+from punchup.improve.studio_rows import set_consent
 from punchup.studio.room import Pick
 from punchup.studio.selection import find_quote
 from punchup.studio.steering import FORMATS, Steering
@@ -185,8 +186,6 @@ def add_room_routes(app: FastAPI, studio: Studio, runner: TaskRunner, kit: Kit) 
 
     @app.post("/stories/{story_id}/license", response_class=HTMLResponse)
     async def license_story(story_id: int, request: Request) -> HTMLResponse:
-        from punchup.improve.studio_rows import set_consent
-
         form = await kit.form_of(request)
         if form.get("train") not in ("yes", "no"):
             raise PunchupError("train must be yes or no")
