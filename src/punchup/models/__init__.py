@@ -3,7 +3,7 @@
 from punchup.models.base import GenerateConfig, Generation, Message, Model, as_messages
 from punchup.models.cached import CachedModel, CallStats, call_key
 from punchup.models.registry import DEFAULT_MODEL, get_model, list_providers, register_provider, split_model_id
-from punchup.models.streaming import current_listener, streaming
+from punchup.models.text_stream import current_listener, streaming
 
 __all__ = [
     "DEFAULT_MODEL",

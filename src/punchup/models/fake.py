@@ -24,7 +24,7 @@ from collections import deque
 from typing import Any, Callable
 
 from punchup.models.base import GenerateConfig, Generation, Message, Model
-from punchup.models.streaming import current_listener
+from punchup.models.text_stream import current_listener
 
 def _latency_from_env() -> float | tuple[float, float]:
     values = [float(v) for v in os.environ.get("PUNCHUP_FAKE_LATENCY", "0").split(",")]

@@ -162,7 +162,7 @@ class LocalModel(Model):
 
     async def generate(self, messages: list[Message], config: GenerateConfig) -> Generation:
         from punchup.models.providers.local_sequence import Request
-        from punchup.models.streaming import threadsafe_listener
+        from punchup.models.text_stream import threadsafe_listener
 
         engine = await asyncio.to_thread(self.engine)  # loading takes a second: keep the event loop free
         request = Request(messages=[m.model_dump() for m in messages], config=config, on_text=threadsafe_listener())

@@ -42,7 +42,7 @@ class Request:
     submitted: float = field(default_factory=time.perf_counter)
     # Set from the caller's side when it stops waiting (a cancelled task): the engine drops the sequence.
     cancelled: threading.Event = field(default_factory=threading.Event)
-    # Called from the engine thread with the text so far after each token (see punchup.models.streaming).
+    # Called from the engine thread with the text so far after each token (see punchup.models.text_stream).
     on_text: Callable[[str], None] | None = None
 
 
