@@ -17,7 +17,6 @@ import asyncio
 import cProfile
 import pstats
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,11 +24,9 @@ from typing import Any, Awaitable, Callable
 
 import openai
 
-sys.path.insert(0, str(Path(__file__).parent))  # the benchmark's own helper, not the package
-from instant_server import start  # noqa: E402
-
-from punchup.models import CachedModel, GenerateConfig, Message, get_model  # noqa: E402
-from punchup.store import Store  # noqa: E402
+from benchmarks.instant_server import start
+from punchup.models import CachedModel, GenerateConfig, Message, get_model
+from punchup.store import Store
 
 CALLS = 2000
 CONCURRENCY = 32

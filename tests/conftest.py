@@ -29,9 +29,11 @@ def _without_punchup_settings(environ: Mapping[str, str]) -> dict[str, str]:
 
 
 @pytest.fixture(autouse=True)
-def _no_punchup_settings_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_punchup_settings_from_the_shell(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in [name for name in os.environ if name.startswith("PUNCHUP_")]:
         monkeypatch.delenv(name)
+    # Judges a developer trained with `punchup tune-judge` live in their home folder; no test may see them.
+    monkeypatch.setenv("PUNCHUP_JUDGES_DIR", str(tmp_path / "trained-judges"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -4,7 +4,9 @@ Tolerance: llama.cpp computes with the Q4_1 weights and 8-bit activations, torch
 the dequantised fp32 weights, so even the *base* models' logits differ (mean |diff|
 about 0.2 nats here). The adapter must add no error beyond that noise: llama.cpp
 with the adapter vs the merged torch model stays within 1.5x the base pair's
-difference, with the same greedy tokens, while tuning moved the logits by >5x it.
+difference, and every greedy token llama.cpp picks is the merged model's best or within
+a near tie of it (the two may part at a near tie and then follow different prefixes), while
+tuning moved the logits by >5x it.
 An adapter written without llama.cpp's q/k row permutation fails the same check.
 """
 
@@ -71,9 +73,8 @@ def trained(tmp_path_factory):
     merged = peft_model.merge_and_unload()
     with torch.no_grad():
         tuned_logits = merged(torch.tensor([prompt_ids])).logits[0].numpy()
-        greedy = merged.generate(torch.tensor([prompt_ids]), max_new_tokens=GREEDY, do_sample=False)[0][len(prompt_ids):]
     return {"base": base, "prompt_ids": prompt_ids, "base_logits": base_logits, "tuned_logits": tuned_logits,
-            "greedy": greedy.tolist(), "adapter": adapter, "unpermuted": unpermuted, "losses": result.losses,
+            "adapter": adapter, "unpermuted": unpermuted, "losses": result.losses,
             "merged": merged, "tokenizer": tokenizer}
 
 
@@ -100,6 +101,28 @@ def mean_abs(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.abs(a - b).mean())
 
 
+# How far below the merged torch model's best logit llama.cpp's greedy pick may be. The two compute differently
+# (Q4_1 x 8-bit activations vs fp32), so at a near tie they may pick different tokens and the sequences part
+# for good; a wrong adapter is off by several nats at most positions, not by a near tie.
+NEAR_TIE = 1.0
+
+
+def greedy_gaps(merged, prompt_ids: list[int], tokens: list[int]) -> np.ndarray:
+    """Per generated token: the merged model's best logit minus its logit for that token, after the same prefix."""
+    import torch
+
+    with torch.no_grad():
+        logits = merged(torch.tensor([prompt_ids + tokens])).logits[0, len(prompt_ids) - 1: -1].numpy()
+    return logits.max(axis=1) - logits[np.arange(len(tokens)), tokens]
+
+
+def assert_greedy_like_merged(merged, prompt_ids: list[int], tokens: list[int]) -> None:
+    gaps = greedy_gaps(merged, prompt_ids, tokens)
+    assert len(tokens) >= GREEDY // 2
+    assert gaps.max() < NEAR_TIE, gaps  # every pick is the merged model's best or within a near tie of it
+    assert (gaps == 0).mean() >= 0.75, gaps  # and most picks are exactly its best
+
+
 def test_llama_cpp_with_the_adapter_matches_the_merged_torch_model_and_differs_from_base(trained):
     assert trained["losses"][0] == pytest.approx(np.log(2), abs=1e-4)  # DPO step 1: LoRA B is zero, policy == reference
     assert trained["losses"][1] < trained["losses"][0]
@@ -110,14 +133,13 @@ def test_llama_cpp_with_the_adapter_matches_the_merged_torch_model_and_differs_f
     assert noise < 0.5
     assert mean_abs(tuned_logits, trained["tuned_logits"]) < 1.5 * noise
     assert mean_abs(tuned_logits, base_logits) > 5 * noise  # the adapter really changes the model
-    assert tuned_tokens == trained["greedy"]
+    assert_greedy_like_merged(trained["merged"], ids, tuned_tokens)
     assert tuned_tokens != base_tokens
     wrong, _ = llama_cpp_run(path, ids, trained["unpermuted"])
     assert mean_abs(wrong, trained["tuned_logits"]) > 2 * noise  # the q/k permutation is what makes it match
 
 
 def test_local_provider_serves_the_adapter_like_the_merged_model(trained):
-    import torch
 
     from punchup.models import GenerateConfig, Message, get_model
     from punchup.models.providers.local_prompt import ChatPrompter
@@ -129,10 +151,8 @@ def test_local_provider_serves_the_adapter_like_the_merged_model(trained):
     messages = [Message(**m) for m in PROBE]
     text = asyncio.run(model.generate(messages, GenerateConfig(temperature=0.0, max_tokens=GREEDY, seed=1))).text
     prompt_ids, _ = ChatPrompter(model.llama()).tokens([m.model_dump() for m in messages])
-    with torch.no_grad():
-        out = trained["merged"].generate(torch.tensor([prompt_ids]), max_new_tokens=GREEDY, do_sample=False)[0]
-    expected = trained["tokenizer"].decode(out[len(prompt_ids):], skip_special_tokens=True)
-    assert text.strip() == expected.strip()
+    tokens = trained["tokenizer"](text, add_special_tokens=False)["input_ids"]
+    assert_greedy_like_merged(trained["merged"], prompt_ids, tokens)
 
 
 def tune_args(data: Path, store: Path, *extra: str) -> tuple[str, ...]:

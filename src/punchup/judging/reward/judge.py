@@ -1,6 +1,6 @@
 """`reward/NAME`: a learned judge answering rubric and pairwise requests like every other judge.
 
-Its verdict is the reward model's score (model.py) minus the same fixed costs for
+Its verdict is the reward model's score (scorers.py: a head on frozen embeddings or a fine-tuned encoder) minus the same fixed costs for
 disqualifying flaws that `craft/heuristic` charges (loops, an echoed brief, lorem
 ipsum, refusals, the wrong format: judging/heuristic/flaws.py), so it passes the
 sanity suite for the same reasons. A reward model has one number for a text; it
@@ -15,16 +15,14 @@ import json
 import math
 from typing import Any
 
-import numpy as np
-
 from punchup.judging.guard import detect_injection
 from punchup.judging.heuristic.criteria import NOT_JUDGED
 from punchup.judging.heuristic.flaws import Flaw, flaw_logits, flaws
 from punchup.judging.heuristic.judge import EMPTY_LOGITS, order_verdicts
 from punchup.judging.orders import combine_orders
 from punchup.judging.records import JudgeFamily, PairResult, RubricResult
-from punchup.judging.reward.encoder import embed_texts
-from punchup.judging.reward.model import RewardWeights, load_reward, shipped_names
+from punchup.judging.reward.model import reward_names, weights_path
+from punchup.judging.reward.scorers import Scorer, load_scorer
 from punchup.metrics.length import words
 from punchup.packs import Pack, Persona, PromptSpec
 from punchup.store import Store
@@ -36,27 +34,20 @@ def _sigmoid(value: float) -> float:
 
 
 class RewardJudge:
-    def __init__(self, store: Store, weights: RewardWeights):
+    def __init__(self, store: Store, scorer: Scorer):
         self.store = store
-        self.weights = weights
-        self.name = f"reward/{weights.name}"
-        self._w = np.array(weights.weights)
-        self._means, self._scales = np.array(weights.means), np.array(weights.scales)
+        self.scorer = scorer
+        self.name = f"reward/{scorer.name}"
 
     @property
     def fitted_sources(self) -> list[str]:
-        return self.weights.sources
+        return self.scorer.sources
 
     def refit(self, pairs: list[tuple[str, str, bool]], sources: list[str]) -> RewardJudge:
-        from punchup.judging.reward.train import train_reward
-
-        first = embed_texts([a for a, _, _ in pairs])
-        second = embed_texts([b for _, b, _ in pairs])
-        return RewardJudge(self.store, train_reward(self.weights.name, first, second, pairs, sources))
+        return RewardJudge(self.store, self.scorer.refit(pairs, sources))
 
     def reward(self, text: str) -> float:
-        z = np.clip((embed_texts([text])[0] - self._means) / self._scales, -self.weights.clip, self.weights.clip)
-        return float(z @ self._w)
+        return float(self.scorer.rewards([text])[0])
 
     def linear(self, text: str, pack: Pack, prompt: PromptSpec) -> tuple[float, list[Flaw]]:
         if not words(text):
@@ -65,7 +56,7 @@ class RewardJudge:
         return self.reward(text) - flaw_logits(found), found
 
     def _key(self, kind: str, pack: Pack, prompt: PromptSpec, **subject: Any) -> str:
-        return content_key({"kind": kind, "judge": self.name, "weights": self.weights.version, "pack": pack.content_hash,
+        return content_key({"kind": kind, "judge": self.name, "weights": self.scorer.version, "pack": pack.content_hash,
                             "prompt": prompt.id, "brief": prompt.text, **subject})
 
     async def judge(self, pack: Pack, prompt: PromptSpec, text: str, persona: Persona | None = None) -> RubricResult:
@@ -74,17 +65,16 @@ class RewardJudge:
         if stored is not None:
             return RubricResult.model_validate({**stored["result"], "cached": True})
         linear, found = self.linear(text, pack, prompt)
-        overall = 1.0 + 9.0 * _sigmoid(linear / self.weights.score_spread)
+        overall = 1.0 + 9.0 * _sigmoid(linear / self.scorer.spread)
         result = RubricResult(ok=True, judge=self.name, pack=pack.name, pack_version=pack.version, prompt_id=prompt.id,
                               persona=persona.id if persona else None, injection=detect_injection(text).reasons,
                               not_judged=["love"] if persona else [c.id for c in pack.rubric], overall=round(overall, 3))
-        notes = [f"reward {overall:.1f}/10 from a Bradley-Terry head on sentence embeddings, fitted on "
-                 f"{', '.join(self.weights.sources)}"]
+        notes = [f"reward {overall:.1f}/10 from {self.scorer.description}, fitted on {', '.join(self.scorer.sources)}"]
         if found:
             notes.append("less " + "; ".join(f.note for f in found))
         notes.append(f"every criterion: {NOT_JUDGED}")
         result.rationale = "; ".join(notes)
-        result.raw = json.dumps({"linear": round(linear, 4), "weights": self.weights.version, "flaws": [f.code for f in found]})
+        result.raw = json.dumps({"linear": round(linear, 4), "weights": self.scorer.version, "flaws": [f.code for f in found]})
         self.store.put_judgment(key, kind="persona" if persona else "rubric", judge=self.name, pack=pack.name,
                                 pack_hash=pack.content_hash, subject=content_key(text), ok=True,
                                 result=result.model_dump(exclude={"cached"}), raw=result.raw, error=None)
@@ -109,7 +99,7 @@ class RewardJudge:
             notes = [f"P(text 1 better) = {p_forward:.2f} from the reward model"]
             notes += [f"{label}: {'; '.join(f.note for f in found)}" for label, found in (("text 1", flaws_x), ("text 2", flaws_y)) if found]
             result.ok, result.rationale = True, "; ".join(notes)
-            result.raw = json.dumps({"p_forward": round(p_forward, 6), "weights": self.weights.version})
+            result.raw = json.dumps({"p_forward": round(p_forward, 6), "weights": self.scorer.version})
         self.store.put_judgment(key, kind="pairwise", judge=self.name, pack=pack.name, pack_hash=pack.content_hash,
                                 subject=f"{content_key(text_x)}|{content_key(text_y)}", ok=result.ok,
                                 result=result.model_dump(exclude={"cached"}), raw=result.raw, error=result.error)
@@ -117,9 +107,9 @@ class RewardJudge:
 
 
 def _build(name: str, store: Store, model_for: Any) -> tuple[RewardJudge, RewardJudge]:
-    judge = RewardJudge(store, load_reward(name))
+    judge = RewardJudge(store, load_scorer(weights_path(name)))
     return judge, judge
 
 
-# The `reward/` judge family in punchup.registry.judges: one NAME per shipped weights file.
-create = JudgeFamily(names=shipped_names, build=_build)
+# The `reward/` judge family in punchup.registry.judges: one NAME per shipped or locally trained weights file.
+create = JudgeFamily(names=reward_names, build=_build)

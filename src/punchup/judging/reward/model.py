@@ -9,8 +9,7 @@ Bradley-Terry (pairwise logistic) loss. Only weights ship, as JSON, never data.
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from punchup.util.hashing import content_key
 
 WEIGHTS_DIR = Path(__file__).with_name("weights")
+USER_JUDGES_ENV = "PUNCHUP_JUDGES_DIR"
 ENCODER = "all-MiniLM-L6-v2"
 
 
@@ -50,11 +50,25 @@ class RewardWeights(BaseModel):
         return list(self.fit.get("sources") or [])
 
 
+def user_judges_dir() -> Path:
+    """Where `punchup tune-judge` writes the reward judges a user trains (next to the LoRA adapters)."""
+    configured = os.environ.get(USER_JUDGES_ENV)
+    return Path(configured).expanduser() if configured else Path.home() / ".local" / "share" / "punchup" / "judges"
+
+
 def shipped_names() -> list[str]:
     """The reward models that ship with punchup (only those that beat craft/heuristic held out)."""
     return sorted(path.stem for path in WEIGHTS_DIR.glob("*.json"))
 
 
-@lru_cache(maxsize=4)
-def load_reward(name: str) -> RewardWeights:
-    return RewardWeights.model_validate(json.loads((WEIGHTS_DIR / f"{name}.json").read_text(encoding="utf-8")))
+def reward_names() -> list[str]:
+    """Every `reward/NAME` this machine can build: the shipped ones and the ones trained here."""
+    folder = user_judges_dir()
+    trained = [path.stem for path in folder.glob("*.json")] if folder.is_dir() else []
+    return sorted(set(shipped_names()) | set(trained))
+
+
+def weights_path(name: str) -> Path:
+    """A trained judge of this name shadows a shipped one: the user asked for their own by training it."""
+    trained = user_judges_dir() / f"{name}.json"
+    return trained if trained.is_file() else WEIGHTS_DIR / f"{name}.json"
