@@ -1,7 +1,7 @@
 """`reward/NAME`: a learned judge answering rubric and pairwise requests like every other judge.
 
-Its verdict is the reward model's score (scorers.py: a head on frozen embeddings or a fine-tuned encoder) minus the same fixed costs for
-disqualifying flaws that `craft/heuristic` charges (loops, an echoed brief, lorem
+Its verdict is the reward model's score (scorers.py: a head on frozen embeddings or a
+fine-tuned encoder) minus the same fixed costs for disqualifying flaws that `craft/heuristic` charges (loops, an echoed brief, lorem
 ipsum, refusals, the wrong format: judging/heuristic/flaws.py), so it passes the
 sanity suite for the same reasons. A reward model has one number for a text; it
 measures no criterion on its own, so every rubric criterion is "not judged by this

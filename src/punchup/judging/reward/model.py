@@ -5,6 +5,8 @@ standardises each dimension with the training means and scales; pairwise,
 P(x better) = sigmoid(w · (z(e(x)) − z(e(y)))): a Bradley-Terry model whose
 strengths are linear in the embedding, trained on preference pairs with the
 Bradley-Terry (pairwise logistic) loss. Only weights ship, as JSON, never data.
+Also where reward judges live: shipped ones in weights/, ones a user trained with
+`punchup tune-judge` in user_judges_dir(), which shadow a shipped one of the same name.
 """
 
 from __future__ import annotations
