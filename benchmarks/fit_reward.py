@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.fit_heuristic import DEFAULT_DATA, line
+from benchmarks.fit_heuristic import DEFAULT_DATA, baseline, line
 from punchup.analysis.calibrate import LoadedPair, load_pairs
 from punchup.analysis.loso import training_split
 from punchup.judging.heuristic.fit import groups_sharing_texts, leave_one_source_out
@@ -58,8 +58,8 @@ def tuned_held_out(loaded: list[LoadedPair], extra: list[tuple[str, str, bool]],
                                Path(folder) / "ck.pt", synthetic=synthetic, progress=_every(20, source))
         rewards_a = scorer.rewards([i.pair.text_a for i in test])
         rewards_b = scorer.rewards([i.pair.text_b for i in test])
-        wins = np.array([i.pair.preferred == "a" for i in test])
-        results[source] = np.where(rewards_a == rewards_b, 0.5, ((rewards_a > rewards_b) == wins).astype(float))
+        wins = np.array([1.0 if i.pair.preferred == "a" else 0.0 for i in test])
+        results[source] = baseline(rewards_a, rewards_b, wins, smaller_wins=False)  # the higher reward wins
     return results
 
 
@@ -95,7 +95,7 @@ def main() -> None:
     if not args.no_finetune:
         results[f"reward/{TUNED}"] = tuned_held_out(loaded, extra, not args.no_synthetic)
     lengths = np.array([word_count(i.pair.text_a) for i in loaded]), np.array([word_count(i.pair.text_b) for i in loaded])
-    shorter = np.where(lengths[0] == lengths[1], 0.5, ((lengths[0] < lengths[1]) == (wins > 0.5)).astype(float))
+    shorter = baseline(*lengths, wins, smaller_wins=True)
     results["baseline: shorter text wins"] = {s: shorter[sources == s] for s in np.unique(sources)}
 
     print("leave-one-source-out accuracy (fitted on every other source; ties count half)")

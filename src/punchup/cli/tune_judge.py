@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
 
 from punchup.cli.options import console
 from punchup.errors import PunchupError
-
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
 
 def _pairs(data: tuple[Path, ...], distill: tuple[Path, ...]) -> tuple[list[tuple[str, str, bool]], list[str]]:
     from punchup.judging.reward.sources import distilled_pairs, labelled_pairs
@@ -40,6 +36,7 @@ def _pairs(data: tuple[Path, ...], distill: tuple[Path, ...]) -> tuple[list[tupl
 def tune_judge(data: tuple[Path, ...], distill: tuple[Path, ...], name: str, synthetic: bool, epochs: int, lr: float,
                rank: int, max_len: int, batch: int, max_steps: int | None, seed: int) -> None:
     """Fine-tune the MiniLM sentence encoder (LoRA + Bradley-Terry head) on preference pairs; resumable."""
+    from punchup.improve.tune.adapters import NAME_PATTERN  # judges are named like adapters
     from punchup.judging.reward.finetune import RewardTuneParams
     from punchup.judging.reward.model import user_judges_dir
 
