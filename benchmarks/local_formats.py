@@ -11,8 +11,9 @@ one run, for each format:
   8 requests   aggregate tokens/s of 8 greedy requests at once (the `local/` provider)
 
 Throughput is the median of ROUNDS rounds that visit the formats in alternating order (a
-busy machine drifts by 20 % between minutes); ratios are to the shipped file's figures. A requantized file is derived from
-the Q4_1 weights (the original bf16 weights are not in any package), so it can only be lossier.
+busy machine drifts by 20 % between minutes); ratios are to the shipped file's figures.
+A requantized file is derived from the Q4_1 weights (the original bf16 weights are not in
+any package), so it can only be lossier.
 Run: .venv/bin/python -m benchmarks.local_formats [--formats Q4_0,IQ4_NL,...]
 """
 
@@ -42,8 +43,11 @@ ROUNDS = 3
 def requantize(source: Path, target: Path, ftype_name: str) -> None:
     import llama_cpp
 
+    ftype = getattr(llama_cpp, f"LLAMA_FTYPE_MOSTLY_{ftype_name}", None)
+    if not isinstance(ftype, int):
+        raise SystemExit(f"--formats: '{ftype_name}' is not a llama.cpp weight format (e.g. {', '.join(FORMATS)})")
     params = llama_cpp.llama_model_quantize_default_params()
-    params.ftype = getattr(llama_cpp, f"LLAMA_FTYPE_MOSTLY_{ftype_name}")
+    params.ftype = ftype
     params.allow_requantize = True
     saved = os.dup(2)  # llama.cpp prints a line per tensor to stderr
     try:
@@ -58,8 +62,10 @@ def requantize(source: Path, target: Path, ftype_name: str) -> None:
 
 
 def sample_texts() -> list[str]:
-    texts = [json.loads(line)["text"] for line in (DATA / "lamp-scored-paragraphs.jsonl").read_text().splitlines()]
-    return texts[::20]
+    path = DATA / "lamp-scored-paragraphs.jsonl"
+    if not path.is_file():
+        raise SystemExit(f"the perplexity texts {path} are missing (this benchmark reads ../shared/data)")
+    return [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()][::20]
 
 
 def negative_log_likelihood(path: Path, texts: list[str]) -> tuple[float, int]:
