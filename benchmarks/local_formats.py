@@ -22,13 +22,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+
+from punchup.util.quiet import native_stderr_silenced
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FORMATS = ("Q8_0", "Q5_0", "Q5_1", "IQ4_NL", "Q4_0")
@@ -49,14 +50,8 @@ def requantize(source: Path, target: Path, ftype_name: str) -> None:
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = ftype
     params.allow_requantize = True
-    saved = os.dup(2)  # llama.cpp prints a line per tensor to stderr
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            code = llama_cpp.llama_model_quantize(str(source).encode(), str(target).encode(), params)
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+    with native_stderr_silenced():  # llama.cpp prints a line per tensor
+        code = llama_cpp.llama_model_quantize(str(source).encode(), str(target).encode(), params)
     if code != 0:
         raise SystemExit(f"llama.cpp could not requantize {source} to {ftype_name} (code {code})")
 

@@ -28,10 +28,17 @@ def _without_punchup_settings(environ: Mapping[str, str]) -> dict[str, str]:
     return {name: value for name, value in environ.items() if not name.startswith("PUNCHUP_")}
 
 
+@pytest.fixture(scope="session")
+def _weights_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache folder for the whole run: the batch-friendly copy of SmolLM2's weights is written once."""
+    return tmp_path_factory.mktemp("punchup-cache")
+
+
 @pytest.fixture(autouse=True)
-def _no_punchup_settings_from_the_shell(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _no_punchup_settings_from_the_shell(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, _weights_cache: Path) -> None:
     for name in [name for name in os.environ if name.startswith("PUNCHUP_")]:
         monkeypatch.delenv(name)
+    monkeypatch.setenv("PUNCHUP_CACHE", str(_weights_cache))
     # Judges a developer trained with `punchup tune-judge` live in their home folder; no test may see them.
     monkeypatch.setenv("PUNCHUP_JUDGES_DIR", str(tmp_path / "trained-judges"))
 
@@ -105,7 +112,8 @@ def artifacts() -> Path:
 
 def run_punchup(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run the real console script in a subprocess (exit codes and stderr exactly as a user sees them)."""
-    full_env = {**_without_punchup_settings(os.environ), "COLUMNS": "200", **(env or {})}
+    cache = {name: os.environ[name] for name in ("PUNCHUP_CACHE",) if name in os.environ}  # the run's own cache
+    full_env = {**_without_punchup_settings(os.environ), **cache, "COLUMNS": "200", **(env or {})}
     exe = Path(sys.executable).with_name("punchup")
     # A fresh folder by default, so files a command writes beside itself (reports) never land in the repo.
     cwd = cwd or Path(tempfile.mkdtemp(prefix="punchup-cli-"))

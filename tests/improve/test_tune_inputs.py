@@ -11,7 +11,7 @@ from punchup.improve.rows import read_rows
 from punchup.improve.tune import spec as spec_module
 from punchup.improve.tune.adapters import register, resolve_adapter
 from punchup.improve.tune.gguf_adapter import gguf_tensors, llama_cpp_rows, write_adapter
-from punchup.improve.tune.gguf_header import read_metadata
+from punchup.util.gguf import read_metadata
 from punchup.models.providers.local import smollm2_path
 from tests.cli.test_foundation import assert_one_line_error
 from tests.conftest import run_punchup

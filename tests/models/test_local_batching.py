@@ -90,11 +90,17 @@ async def test_fewer_slots_than_requests_queue_and_still_give_the_same_text(smol
     assert narrow.engine().max_batch == 3
 
 
-async def test_same_text_as_llama_cpp_python_create_chat_completion(smollm2):
-    """What the provider wrote before batching, so stores filled by it keep matching new calls."""
+@pytest.mark.parametrize("batch_weights", [False, True])
+async def test_same_text_as_llama_cpp_python_create_chat_completion_on_the_same_weights(batch_weights):
+    """On the file as it is: what the provider wrote before batching, so stores filled by it keep matching
+    new calls with batch_weights=False. On the batch-friendly copy: what llama.cpp's own path writes on it."""
     from llama_cpp import Llama
 
-    llm = Llama(model_path=str(smollm2.path), n_ctx=4096, n_threads=smollm2.n_threads, verbose=False, seed=0)
+    model = LocalModel("smollm2", n_threads=1, batch_weights=batch_weights)
+    files = model.engine().files
+    assert (files.offsets is not None) == batch_weights and ("q4_0-qkv" in files.model.name) == batch_weights
+    llm = Llama(model_path=str(files.model), lora_path=str(files.offsets) if files.offsets else None, n_ctx=4096,
+                n_threads=1, verbose=False, seed=0)
     try:
         for messages, config in REQUESTS:
             kwargs = dict(messages=[m.model_dump() for m in messages], temperature=config.temperature,
@@ -102,7 +108,7 @@ async def test_same_text_as_llama_cpp_python_create_chat_completion(smollm2):
             if config.json_schema:
                 kwargs["response_format"] = {"type": "json_object", "schema": config.json_schema}
             reply = llm.create_chat_completion(**kwargs)
-            ours = await smollm2.generate(messages, config)
+            ours = await model.generate(messages, config)
             assert ours.text == reply["choices"][0]["message"]["content"]
             assert ours.completion_tokens == reply["usage"]["completion_tokens"]
     finally:

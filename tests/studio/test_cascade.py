@@ -190,3 +190,30 @@ async def test_cascade_of_an_unknown_node_is_an_error(studio):
     await write_story(studio, scenes=1)
     with pytest.raises(StudioError, match="no node 'scene-7'"):
         await studio.cascade("scene-7")
+
+
+async def test_a_node_whose_draft_is_junk_is_drawn_again_with_the_next_seeds(studio, fakes):
+    """A small model now and then writes only what the studio drops: the cascade draws again, then gives up."""
+    from punchup.studio.cascade import DRAWS
+
+    await write_story(studio)
+    studio.edit("characters", "NELL — keeper; wants the money\nCAL — smuggler; wants the light dark")
+    empty_seeds: set[int] = {0}  # the first beats draft of the cascade comes back empty
+
+    def junk_first(messages, config):
+        if "Outline the story" in messages[-1].content and config.seed in empty_seeds:
+            return "   "
+        return story_reply(messages, config)
+
+    fakes.writer.responder = junk_first
+    before = len(fakes.writer.calls)
+    report = await studio.cascade("characters")
+    beats_seeds = [c[1].seed for c in fakes.writer.calls[before:] if "Outline the story" in c[0][-1].content]
+    assert beats_seeds == [0, 1] and "beats" in {c.label for c in report.changed}
+    assert set(statuses(studio).values()) == {"fresh"}
+
+    studio.edit("characters", "NELL — keeper\nCAL — smuggler\nMARA — inspector")
+    empty_seeds.update(range(DRAWS))  # every draw empty: the node is left as it was, with the reason
+    report = await studio.cascade("characters")
+    assert {s.label: s.reason for s in report.skipped}["beats"] == f"the model returned only empty drafts ({DRAWS} seeds)"
+    assert "beats" not in {c.label for c in report.changed}

@@ -59,7 +59,7 @@ async def test_a_short_screenplay_end_to_end(smollm2, store, tmp_path: Path):
     report = await studio.cascade("premise")
     changed = {c.label for c in report.changed}
     skipped = {s.label: s.reason for s in report.skipped}
-    assert {"characters", "beats", "scene-1", "script-1"} <= changed
+    assert {"characters", "beats", "scene-1", "script-1"} <= changed, skipped
     assert skipped["script-2"].startswith("human-written")
     assert changed | set(skipped) == BELOW_PREMISE
     assert studio.text("script-2") == MY_SCRIPT and studio.text("premise") == MY_PREMISE

@@ -66,6 +66,11 @@ class Model(abc.ABC):
     #: the full "provider/name" id, recorded with every call
     name: str
 
+    @property
+    def cache_name(self) -> str:
+        """What the call cache keys on: the name, unless one name can compute different text (local weights)."""
+        return self.name
+
     @abc.abstractmethod
     async def generate(self, messages: list[Message], config: GenerateConfig) -> Generation:
         """Produce one completion. Raise ModelError for failures a user can act on."""

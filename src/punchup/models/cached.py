@@ -53,8 +53,16 @@ class CachedModel(Model):
     async def aclose(self) -> None:
         await self.inner.aclose()
 
+    @property
+    def cache_name(self) -> str:
+        return self.inner.cache_name
+
+    def key(self, messages: list[Message], config: GenerateConfig, sample_index: int = 0) -> str:
+        """The cache key of this call (what `generate` looks up and stores under)."""
+        return call_key(self.cache_name, messages, config, sample_index)
+
     async def generate(self, messages: list[Message], config: GenerateConfig, sample_index: int = 0) -> Generation:
-        key = call_key(self.name, messages, config, sample_index)
+        key = self.key(messages, config, sample_index)
         stored = self.store.get_call(key)
         if stored is not None:
             self.stats.cached += 1

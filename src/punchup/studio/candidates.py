@@ -14,7 +14,7 @@ from typing import Callable
 
 from pydantic import BaseModel, Field
 
-from punchup.models import CachedModel, GenerateConfig, Generation, Message, call_key, streaming
+from punchup.models import CachedModel, GenerateConfig, Generation, Message, streaming
 from punchup.studio.steering import Recipe, Steering
 
 MAX_SEED_PROBE = 10_000
@@ -57,7 +57,7 @@ class Draft(BaseModel):
 
 
 def is_drawn(model: CachedModel, messages: list[Message], config: GenerateConfig) -> bool:
-    return model.store.get_call(call_key(model.name, messages, config)) is not None
+    return model.store.get_call(model.key(messages, config)) is not None
 
 
 def drawn_seeds(model: CachedModel, messages: list[Message], config: GenerateConfig, start: int) -> list[int]:

@@ -10,7 +10,8 @@ store just before it is considered, so the writer may keep working meanwhile):
 4. human-written nodes (provenance mostly the writer's) are kept unless
    include_human is set;
 5. the best of the new alternatives is written only if the node did not change
-   while it was being generated (compare-and-set on the node's revision).
+   while it was being generated (compare-and-set on the node's revision);
+   when every draft was empty junk, the next seeds are drawn, DRAWS times in all.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from punchup.studio.provenance import ai_source, whole
 from punchup.studio.records import CascadeReport, NodeChange, NodeState, SkippedNode, Story, text_hash
 from punchup.studio.staleness import changed_parents, current_parent_hashes, descendants, stale_reasons
 from punchup.studio.tree import Kind, StudioError
+
+DRAWS = 3  # draws of n seeds each before a node is left as it was
 
 
 def diff_summary(old: str, new: str) -> str:
@@ -69,15 +72,18 @@ async def run_cascade(miner: Miner, story: Story, pack: Pack, leaf: Kind, root: 
             continue
         built_on = current_parent_hashes(node, nodes)
         try:
-            ranked = await miner.generate_for(
-                story, pack, leaf, nodes, node.label, n=n, model_id=model_id or node.model,
-                judge=judge if n > 1 else NO_JUDGE, seed=seed,  # nothing to rank among one draft
-            )
+            for draw in range(DRAWS):  # a small model now and then writes only junk: draw the next seeds
+                ranked = await miner.generate_for(
+                    story, pack, leaf, nodes, node.label, n=n, model_id=model_id or node.model,
+                    judge=judge if n > 1 else NO_JUDGE, seed=seed + draw * n,  # nothing to rank among one draft
+                )
+                if ranked.alternatives:
+                    break
         except StudioError as exc:
             skip(node.label, str(exc))
             continue
         if not ranked.alternatives:
-            skip(node.label, "the model returned only empty drafts")
+            skip(node.label, f"the model returned only empty drafts ({DRAWS * n} seeds)")
             continue
         best = ranked.alternatives[0]
         state = NodeState(

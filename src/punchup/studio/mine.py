@@ -14,7 +14,7 @@ from typing import Callable
 
 from punchup.bench.generate import generate_samples
 from punchup.judging.factory import JudgeSet
-from punchup.models import CachedModel, GenerateConfig, Generation, call_key
+from punchup.models import CachedModel, GenerateConfig, Generation
 from punchup.packs import Pack, PromptSpec
 from punchup.judging.factory import DEFAULT_JUDGE
 from punchup.studio.defaults import KIND_MAX_TOKENS, NO_JUDGE
@@ -146,7 +146,7 @@ class Miner:
             drawn = config.model_copy(update={"seed": seed + i})
             recipe = Recipe(model=model.name, seed=seed + i, temperature=drawn.temperature, max_tokens=drawn.max_tokens,
                             steering=steer.model_copy(update={"unusual": steer.unusual or unusual}))
-            key = call_key(model.name, messages, drawn, i)
+            key = model.key(messages, drawn, i)
             alternatives.append(self.repo.add_alternative(node.id, key, text, model.name, hashed, seed + i, recipe))
         judge_spec = judge or self.settings.judge or model.name
         ranked = await self.rank(judge_spec, pack, kind, judge_brief(kind, context), alternatives)

@@ -147,9 +147,9 @@ class LocalWeights:
         """The model id with the adapter named by its content, so a retrained adapter never reuses old texts."""
         if self.adapter is None:
             return model_id
-        from punchup.models.providers.local import adapter_digest
+        from punchup.models.providers.local import file_digest
 
-        return f"{model_id.partition('@lora=')[0]}@lora=sha256:{adapter_digest(self.adapter)[:16]}"
+        return f"{model_id.partition('@lora=')[0]}@lora=sha256:{file_digest(self.adapter)[:16]}"
 
 
 def local_gguf(model_id: str, sampler: str) -> LocalWeights:
@@ -158,7 +158,7 @@ def local_gguf(model_id: str, sampler: str) -> LocalWeights:
     if provider != "local":
         raise PunchupError(f"@{sampler} needs token-level control of the model, which only local/ (llama.cpp) "
                            f"models give; '{model_id}' cannot run it")
-    from punchup.models.providers.local import adapter_digest, resolve_gguf
+    from punchup.models.providers.local import file_digest, resolve_gguf
 
     base, marker, ref = name.partition("@lora=")
     path = resolve_gguf(base)
@@ -166,7 +166,7 @@ def local_gguf(model_id: str, sampler: str) -> LocalWeights:
         return LocalWeights(path)
     from punchup.improve.tune.adapters import resolve_adapter  # the provider's own resolution and checks
 
-    return LocalWeights(path, resolve_adapter(ref, path, adapter_digest(path)))
+    return LocalWeights(path, resolve_adapter(ref, path, file_digest(path)))
 
 
 def local_backend(weights: LocalWeights) -> TokenBackend:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from punchup.errors import ModelError
-from punchup.improve.tune.gguf_header import read_metadata
+from punchup.util.gguf import read_metadata
 
 ADAPTERS_ENV = "PUNCHUP_ADAPTERS"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")

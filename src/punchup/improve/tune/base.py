@@ -18,16 +18,11 @@ from typing import Any
 
 from punchup.errors import PunchupError
 from punchup.improve.tune.spec import BaseModelFile
+from punchup.util.cache import cache_root
 
-CACHE_ENV = "PUNCHUP_CACHE"
 # OpenMP threads that spin while waiting cost 5-8x on a busy 2-core machine (measured: one LoRA step 50 s
 # instead of 6-9 s); sleeping waits cost little when the cores are free. Read once, when torch loads.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
-
-def cache_root() -> Path:
-    configured = os.environ.get(CACHE_ENV)
-    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "punchup"
 
 
 def _quiet_transformers() -> None:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from punchup.errors import PunchupError
 from punchup.improve.rows import read_rows
-from punchup.improve.tune.gguf_header import read_metadata
+from punchup.util.gguf import read_metadata
 from punchup.util.hashing import content_key
 
 # Bump when a change to the trainer changes the adapter it produces from the same inputs.

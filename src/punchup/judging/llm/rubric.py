@@ -68,7 +68,7 @@ class RubricJudge(ModelJudge):
         key = content_key(
             {
                 "kind": "rubric",
-                "judge": self.name,
+                "judge": self.model.cache_name,  # not the name: a local model's weights copy computes its own text
                 "config": self.config.cache_fields(),
                 "pack": pack.content_hash,
                 "prompt": prompt.id,

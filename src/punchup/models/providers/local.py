@@ -11,6 +11,9 @@ Options (`get_model("local/smollm2", **options)`):
     parallel=8       sequences decoded together (KV cache: parallel x n_ctx x 23 KiB for SmolLM2,
                      ~750 MiB by default); 1 decodes one request at a time
     n_threads=2      CPU threads for llama.cpp
+    batch_weights=True  load a Q4_1 file as its equivalent Q4_0 copy plus an exact offset adapter (written once
+                     into PUNCHUP_CACHE, default ~/.cache/punchup): the same model, batched faster
+                     (local_weights.py); False loads the file as it is
     lora=PATH        a GGUF LoRA adapter applied on top of the model, e.g. one written by `punchup tune`:
                      get_model("local/smollm2", lora="adapters/comedy.gguf"). The adapted model is its own
                      loaded instance, and the adapter file's SHA-256 is part of the model's name
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import functools
 import hashlib
 import importlib.util
 import os
@@ -38,7 +42,7 @@ DEFAULT_CONTEXT = 4096
 DEFAULT_PARALLEL = 8  # the bench's default concurrency: every call it has in flight shares a step
 MAX_LOADED = 2  # engines kept loaded at once (a base and its adapted model); the least recently used idle one goes
 
-_engines: dict[tuple[Any, ...], Any] = {}  # (path, adapter, n_ctx, threads, parallel) -> BatchEngine, LRU order
+_engines: dict[tuple[Any, ...], Any] = {}  # (model files, n_ctx, threads, parallel) -> BatchEngine, LRU order
 _load_lock = threading.Lock()
 
 
@@ -96,8 +100,8 @@ def resolve_gguf(name: str) -> Path:
 _digests: dict[tuple[str, int, int], str] = {}
 
 
-def adapter_digest(path: Path) -> str:
-    """SHA-256 of the adapter file's content (remembered per path, size and modification time)."""
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's content, a model or an adapter (remembered per path, size and modification time)."""
     stat = path.stat()
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     if key not in _digests:
@@ -120,38 +124,61 @@ def _resolve_adapter(lora: str | os.PathLike[str]) -> Path:
     return path
 
 
-def _engine_for(key: tuple[Any, ...]) -> Any:
+def model_files(path: Path, adapter: Path | None, batch_weights: bool) -> Any:
+    """What the engine loads for `path`: the file itself, or its batch-friendly copy (written on first use)."""
+    from punchup.models.providers.local_engine import ModelFiles
+    from punchup.models.providers.local_weights import derive
+
+    path, adapter = path.resolve(), adapter.resolve() if adapter else None
+    derived = derive(path, file_digest(path), fuse_qkv=adapter is None) if batch_weights else None
+    if derived is None:
+        return ModelFiles(source=path, model=path, adapter=adapter)
+    return ModelFiles(source=path, model=derived.model, offsets=derived.offsets, adapter=adapter)
+
+
+def _engine_for(files: Any, n_ctx: int, n_threads: int, parallel: int) -> Any:
     from punchup.models.providers.local_engine import BatchEngine
 
+    key = (files, n_ctx, n_threads, parallel)
     with _load_lock:
         if key in _engines:
             _engines[key] = _engines.pop(key)  # most recently used goes last
             return _engines[key]
         for old_key in [k for k, e in _engines.items() if not e.busy][: max(0, len(_engines) + 1 - MAX_LOADED)]:
             _engines.pop(old_key).close()
-        path, lora, n_ctx, n_threads, parallel = key
-        engine = BatchEngine(Path(path), n_ctx=n_ctx, n_threads=n_threads, parallel=parallel,
-                             lora=Path(lora) if lora else None)
+        engine = BatchEngine(files, n_ctx=n_ctx, n_threads=n_threads, parallel=parallel)
         _engines[key] = engine
         return engine
 
 
 class LocalModel(Model):
     def __init__(self, name: str, n_ctx: int = DEFAULT_CONTEXT, n_threads: int | None = None,
-                 parallel: int = DEFAULT_PARALLEL, lora: str | os.PathLike[str] | None = None):
+                 parallel: int = DEFAULT_PARALLEL, lora: str | os.PathLike[str] | None = None,
+                 batch_weights: bool = True):
         self.path = resolve_gguf(name)
         self.adapter = _resolve_adapter(lora) if lora else None
-        self.name = f"local/{name}" + (f"@lora=sha256:{adapter_digest(self.adapter)[:16]}" if self.adapter else "")
+        self.name = f"local/{name}" + (f"@lora=sha256:{file_digest(self.adapter)[:16]}" if self.adapter else "")
         if n_ctx < 16 or parallel < 1:
             raise ModelError(f"local/{name}: n_ctx must be >= 16 and parallel >= 1 (got {n_ctx}, {parallel})")
         self.n_ctx = n_ctx
         self.parallel = parallel
         self.n_threads = n_threads or min(2, os.cpu_count() or 1)
+        self.batch_weights = batch_weights
+
+    @functools.cached_property
+    def files(self) -> Any:
+        """What llama.cpp loads: the file, or its batch-friendly copy (written now if it is not yet)."""
+        return model_files(self.path, self.adapter, self.batch_weights)
+
+    @functools.cached_property
+    def cache_name(self) -> str:  # type: ignore[override]
+        from punchup.models.providers.local_weights import cache_tag
+
+        return f"{self.name}#{cache_tag()}" if self.files.offsets else self.name
 
     def engine(self) -> Any:
         """The loaded model (loaded now if it is not yet): weights, KV cache and the decode thread."""
-        adapter = str(self.adapter.resolve()) if self.adapter else None
-        return _engine_for((str(self.path.resolve()), adapter, self.n_ctx, self.n_threads, self.parallel))
+        return _engine_for(self.files, self.n_ctx, self.n_threads, self.parallel)
 
     def llama(self) -> Any:
         """The llama_cpp.Llama behind the engine: tokenizer, chat template, metadata (its own context is small)."""
@@ -185,5 +212,5 @@ def create(name: str, options: dict[str, Any]) -> Model:
         from punchup.improve.tune.adapters import resolve_adapter
 
         base = resolve_gguf(name)
-        options = {**options, "lora": resolve_adapter(ref, base, adapter_digest(base))}
+        options = {**options, "lora": resolve_adapter(ref, base, file_digest(base))}
     return LocalModel(name, **options)

@@ -1,9 +1,12 @@
 """Continuous batching for the embedded model: concurrent requests share llama.cpp decode steps.
 
-On a CPU, decoding one sequence of a small quantised model is bound by reading
-the weights for every token; decoding several sequences in one step reuses each
-weight read. One engine thread owns a llama.cpp context with `parallel`
-sequence slots. Each step it feeds every running sequence's last token (and
+Decoding several sequences in one step multiplies each block of weights by
+several inputs at once; how much that buys depends on the weight format's CPU
+kernels (Q4_1 files are loaded as an equivalent Q4_0 copy for that reason:
+local_weights.py). One engine thread owns a llama.cpp context with `parallel`
+sequence slots (one thread on purpose: ggml's OpenMP workers spin between
+barriers, and two Python threads driving decodes in one process made every
+decode about 3x slower). Each step it feeds every running sequence's last token (and
 prompt chunks of newly admitted ones) in one `llama_decode`, then samples each
 sequence with its own sampler chain. Waiting requests join one per step; a
 finished or cancelled sequence frees its slot at once.
@@ -11,7 +14,8 @@ finished or cancelled sequence frees its slot at once.
 Determinism: each sequence has its own KV stream (`kv_unified=False`), so its
 attention sees only its own cells, at the same positions whatever else runs;
 flash attention is off; the CPU kernels then compute every batch row
-independently, bit for bit. tests/models checks that
+independently, bit for bit (the weights copy's adapter is Q8_0 for that reason:
+local_weights.py). tests/models checks that
 a request's text is byte-identical alone and in batches of other compositions.
 """
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 import ctypes
 import threading
 from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 
 import llama_cpp
@@ -27,31 +32,50 @@ import llama_cpp
 from punchup.errors import ModelError
 from punchup.models.providers.local_prompt import ChatPrompter
 from punchup.models.providers.local_sequence import Request, Sequence, build_sampler, fill_batch
+from punchup.util.quiet import native_stderr_silenced
 
 OWN_CONTEXT = 512  # tokens of the high-level Llama's own (unused for generation) context
 BATCH_TOKENS = 2048  # tokens per decode step: every running sequence's next token plus prompt chunks
 ADMIT_PER_STEP = 1  # new sequences started per decode step (see _take_requests)
 
 
+@dataclass(frozen=True)
+class ModelFiles:
+    source: Path  # the GGUF the caller named: messages name it
+    model: Path  # the GGUF llama.cpp loads: the source, or its batch-friendly copy (local_weights.py)
+    offsets: Path | None = None  # the copy's offset adapter, always applied
+    adapter: Path | None = None  # the caller's LoRA adapter
+
+
 class BatchEngine:
-    def __init__(self, path: Path, n_ctx: int, n_threads: int, parallel: int, lora: Path | None = None):
+    def __init__(self, files: ModelFiles, n_ctx: int, n_threads: int, parallel: int):
         from llama_cpp import Llama
 
-        self.path = path
+        self.path = files.source
+        self.files = files
         self.n_ctx = n_ctx  # per sequence, as the single-sequence provider had it
         self.parallel = parallel
+        lora = files.adapter
         try:
             # The high-level object gives the weights, tokenizer, chat template and adapter; decoding happens
             # in the multi-sequence context below, so the Llama's own context is kept small.
-            self.llm = Llama(model_path=str(path), n_ctx=OWN_CONTEXT, n_threads=n_threads, verbose=False,
+            self.llm = Llama(model_path=str(files.model), n_ctx=OWN_CONTEXT, n_threads=n_threads, verbose=False,
                              seed=0, lora_path=str(lora) if lora else None)
         except (ValueError, RuntimeError, OSError) as exc:
-            raise ModelError(f"cannot load GGUF {path}{f' with LoRA {lora}' if lora else ''}: {exc}") from None
+            raise ModelError(f"cannot load GGUF {self.path}{f' with LoRA {lora}' if lora else ''}: {exc}") from None
         if lora and not self.llm._lora_adapter:  # llama-cpp-python checks `is None`; a failed load is a NULL pointer
             self.llm.close()
-            raise ModelError(f"cannot load GGUF {path} with LoRA {lora}: llama.cpp could not read the adapter "
+            raise ModelError(f"cannot load GGUF {self.path} with LoRA {lora}: llama.cpp could not read the adapter "
                              "(not a LoRA GGUF, or made for another model)")
         self.model = self.llm._model
+        self.offsets = None
+        if files.offsets:
+            with native_stderr_silenced():  # a warning per matrix: its offsets cannot use the repacked buffer
+                self.offsets = llama_cpp.llama_adapter_lora_init(self.model.model, str(files.offsets).encode())
+        if files.offsets and not self.offsets:
+            self.llm.close()
+            raise ModelError(f"cannot load the batch-friendly copy of {self.path}: llama.cpp could not read "
+                             f"{files.offsets} (delete it to have it written again)")
         self.prompter = ChatPrompter(self.llm)
         params = llama_cpp.llama_context_default_params()
         params.n_ctx = n_ctx * parallel
@@ -67,14 +91,16 @@ class BatchEngine:
         params.no_perf = True
         self.ctx = llama_cpp.llama_init_from_model(self.model.model, params)
         if not self.ctx:
-            self.llm.close()
-            raise ModelError(f"cannot create a llama.cpp context for {path} ({parallel} x {n_ctx} tokens)")
-        if self.llm._lora_adapter is not None:
-            adapters = (llama_cpp.llama_adapter_lora_p_ctypes * 1)(self.llm._lora_adapter)
-            scales = (ctypes.c_float * 1)(1.0)
-            if llama_cpp.llama_set_adapters_lora(self.ctx, adapters, 1, scales):
-                self.close()
-                raise ModelError(f"cannot apply LoRA adapter {lora} to {path}")
+            self._free_weights()
+            raise ModelError(f"cannot create a llama.cpp context for {self.path} ({parallel} x {n_ctx} tokens)")
+        adapters = [adapter for adapter in (self.llm._lora_adapter, self.offsets) if adapter]
+        if adapters:
+            array = (llama_cpp.llama_adapter_lora_p_ctypes * len(adapters))(*adapters)
+            scales = (ctypes.c_float * len(adapters))(*[1.0] * len(adapters))
+            if llama_cpp.llama_set_adapters_lora(self.ctx, array, len(adapters), scales):
+                llama_cpp.llama_free(self.ctx)
+                self._free_weights()
+                raise ModelError(f"cannot apply LoRA adapter {lora or files.offsets} to {self.path}")
         self.memory = llama_cpp.llama_get_memory(self.ctx)
         self.batch = llama_cpp.llama_batch_init(BATCH_TOKENS, 0, 1)
         self._queue: deque[Request] = deque()
@@ -83,7 +109,7 @@ class BatchEngine:
         self._running: dict[int, Sequence] = {}
         self.steps = 0  # decode steps so far (the tests read it to see that requests really shared steps)
         self.max_batch = 0  # most sequences decoded in one step
-        self._thread = threading.Thread(target=self._loop, name=f"punchup-llama-{path.stem}", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name=f"punchup-llama-{self.path.stem}", daemon=True)
         self._thread.start()
 
     # -- the caller's side (any thread) ----------------------------------------
@@ -108,6 +134,12 @@ class BatchEngine:
             llama_cpp.llama_batch_free(self.batch)
             llama_cpp.llama_free(self.ctx)
             self.ctx = None
+        self._free_weights()
+
+    def _free_weights(self) -> None:
+        if self.offsets:
+            llama_cpp.llama_adapter_lora_free(self.offsets)
+            self.offsets = None
         self.llm.close()
 
     # -- the engine thread -------------------------------------------------------
