@@ -189,3 +189,15 @@ def test_punchup_local_weights_as_is_reaches_local_models_only(monkeypatch):
     monkeypatch.setenv("PUNCHUP_LOCAL_WEIGHTS", "fast")
     with pytest.raises(PunchupError, match="must be 'batch' .* or 'as-is', not 'fast'"):
         Settings.from_env()
+
+
+def test_only_llama_matrices_are_converted(tmp_path):
+    blocks = q4_1_blocks(8, 64).tobytes()
+    gpt2 = tmp_path / "gpt2.gguf"
+    write_gguf(gpt2, metadata_string("general.architecture", "gpt2"), 1,
+               [("blk.0.ffn_up.weight", (64, 8), Q4_1, blocks)])
+    assert derive(gpt2, file_digest(gpt2), fuse_qkv=True, folder=tmp_path / "cache") is None
+    odd = tmp_path / "odd.gguf"
+    write_gguf(odd, metadata_string("general.architecture", "llama"), 1,
+               [("position_embd.weight", (64, 8), Q4_1, blocks)])
+    assert derive(odd, file_digest(odd), fuse_qkv=True, folder=tmp_path / "cache") is None

@@ -14,7 +14,9 @@ product: A (blocks x columns, ones and zeros) sums the input over each block,
 B (rows x blocks) holds the constants: W x = Q4_0(W) x + B (A x). The q, k and v
 projections are fused into one attn_qkv matrix (a path llama.cpp has for llama
 models): one product and one adapter pair instead of three, which keeps a single
-request as fast as on the Q4_1 file.
+request as fast as on the Q4_1 file. Only llama models are converted, and only
+matrices llama.cpp multiplies through its adapter-aware path; other files load
+as they are.
 
 The adapter is Q8_0, not float32, for two reasons. ggml multiplies float32
 matrices with one kernel for a single input row and another (llamafile's GEMM)
@@ -36,6 +38,7 @@ per source file (named after its content hash) into the cache folder, atomically
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +53,9 @@ VERSION = 1  # bump when the derived files change for the same source
 RANK_MULTIPLE = 32  # the adapter is Q8_0, whose rows are whole blocks of 32
 REPACK_ROWS = 8  # ggml repacks Q4_0 matrices whose row count is a multiple of 8
 QKV = ("attn_q", "attn_k", "attn_v")
+# the architectures (and their matrices) whose every product with these weights adds LoRA adapters: checked
+ARCHITECTURES = {"llama"}
+MATRICES = re.compile(r"^(blk\.\d+\.(attn_q|attn_k|attn_v|attn_output|ffn_gate|ffn_up|ffn_down)|output)\.weight$")
 Tensor = tuple[str, tuple[int, ...], int, bytes]
 
 
@@ -95,8 +101,10 @@ def quantize_q8_0(matrix: np.ndarray) -> bytes:
 
 
 def _convertible(entry: TensorEntry) -> bool:
-    return (entry.type == Q4_1 and len(entry.dims) == 2 and entry.dims[0] % 32 == 0
-            and entry.dims[1] % REPACK_ROWS == 0 and entry.name != "token_embd.weight")
+    # Only matrices llama.cpp multiplies through its LoRA-aware path: an embedding is looked up by row, and
+    # an adapter on it would be ignored there.
+    return (entry.type == Q4_1 and bool(MATRICES.match(entry.name)) and len(entry.dims) == 2
+            and entry.dims[0] % 32 == 0 and entry.dims[1] % REPACK_ROWS == 0)
 
 
 def _convert(layout: Layout, source: np.ndarray, fuse_qkv: bool) -> tuple[list[Tensor], list[Tensor]]:
@@ -137,13 +145,16 @@ def _qkv_group(name: str, converted: dict[str, tuple[TensorEntry, np.ndarray, np
     return [name]
 
 
-def convertible(source: Path) -> bool:
-    """Whether `source` has Q4_1 matrices that a batch-friendly copy would convert (reads the header only).
+def _layout_to_convert(source: Path) -> Layout | None:
+    """The header of `source` if it has Q4_1 matrices a batch-friendly copy would convert, else None.
     A file whose header cannot be read has none: loading it as it is then says what is wrong with it."""
     try:
-        return any(_convertible(entry) for entry in read_layout(source).tensors)
+        layout = read_layout(source)
     except PunchupError:
-        return False
+        return None
+    if layout.metadata.get("general.architecture") not in ARCHITECTURES:
+        return None
+    return layout if any(_convertible(entry) for entry in layout.tensors) else None
 
 
 def cache_tag() -> str:
@@ -161,11 +172,9 @@ def derive(source: Path, digest: str, fuse_qkv: bool, folder: Path | None = None
 
     `digest` is the source file's SHA-256 (the copies are named after it, so an edited source gets new copies).
     Fuse q/k/v only for a model loaded without a user adapter: an adapter names the separate matrices."""
-    if not convertible(source):
+    layout = _layout_to_convert(source)
+    if layout is None:
         return None
-    layout = read_layout(source)
-    # llama.cpp's fused attn_qkv path is what was measured, for llama models
-    fuse_qkv = fuse_qkv and layout.metadata.get("general.architecture") == "llama"
     folder = folder or cache_root() / "weights"
     stem = _file_stem(source, digest, fuse_qkv)
     derived = DerivedWeights(folder / f"{stem}.gguf", folder / f"{stem}-offsets.gguf")
