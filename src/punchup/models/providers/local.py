@@ -126,8 +126,7 @@ def _resolve_adapter(lora: str | os.PathLike[str]) -> Path:
 
 def model_files(path: Path, adapter: Path | None, batch_weights: bool) -> Any:
     """What the engine loads for `path`: the file itself, or its batch-friendly copy (written on first use)."""
-    from punchup.models.providers.local_engine import ModelFiles
-    from punchup.models.providers.local_weights import derive
+    from punchup.models.providers.local_weights import ModelFiles, derive
 
     path, adapter = path.resolve(), adapter.resolve() if adapter else None
     derived = derive(path, file_digest(path), fuse_qkv=adapter is None) if batch_weights else None
@@ -174,7 +173,8 @@ class LocalModel(Model):
     def cache_name(self) -> str:  # type: ignore[override]
         from punchup.models.providers.local_weights import cache_tag
 
-        return f"{self.name}#{cache_tag()}" if self.files.offsets else self.name
+        # Loading the file as it is needs no look at it (a cached re-run names the model without loading it)
+        return f"{self.name}#{cache_tag()}" if self.batch_weights and self.files.offsets else self.name
 
     def engine(self) -> Any:
         """The loaded model (loaded now if it is not yet): weights, KV cache and the decode thread."""

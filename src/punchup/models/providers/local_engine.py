@@ -24,27 +24,19 @@ from __future__ import annotations
 import ctypes
 import threading
 from collections import deque
-from dataclasses import dataclass
 from pathlib import Path
 
 import llama_cpp
 
 from punchup.errors import ModelError
 from punchup.models.providers.local_prompt import ChatPrompter
+from punchup.models.providers.local_weights import ModelFiles
 from punchup.models.providers.local_sequence import Request, Sequence, build_sampler, fill_batch
 from punchup.util.quiet import native_stderr_silenced
 
 OWN_CONTEXT = 512  # tokens of the high-level Llama's own (unused for generation) context
 BATCH_TOKENS = 2048  # tokens per decode step: every running sequence's next token plus prompt chunks
 ADMIT_PER_STEP = 1  # new sequences started per decode step (see _take_requests)
-
-
-@dataclass(frozen=True)
-class ModelFiles:
-    source: Path  # the GGUF the caller named: messages name it
-    model: Path  # the GGUF llama.cpp loads: the source, or its batch-friendly copy (local_weights.py)
-    offsets: Path | None = None  # the copy's offset adapter, always applied
-    adapter: Path | None = None  # the caller's LoRA adapter
 
 
 class BatchEngine:

@@ -29,10 +29,10 @@ which is what the Q4_1 kernel itself multiplies m by. B's constants are rounded
 to 8 bits per row (at most 1/254 of the row's largest constant).
 
 Measured (benchmarks/local_batching.py and tests/models/test_local_weights.py):
-perplexity 1.00007x the Q4_1 file's on 100 development paragraphs; one
+perplexity 1.001x the Q4_1 file's on 100 development paragraphs; one
 request alone as fast; batched decode steps 1.2x and prompts 1.4x faster. Texts
 differ from the Q4_1 file's where rounding tips a near tie, so the copy is its
-own model for the cache (`local_engine.ModelFiles`). The copies are written once
+own model for the cache (LocalModel.cache_name). The copies are written once
 per source file (named after its content hash) into the cache folder, atomically.
 """
 
@@ -57,6 +57,16 @@ QKV = ("attn_q", "attn_k", "attn_v")
 ARCHITECTURES = {"llama"}
 MATRICES = re.compile(r"^(blk\.\d+\.(attn_q|attn_k|attn_v|attn_output|ffn_gate|ffn_up|ffn_down)|output)\.weight$")
 Tensor = tuple[str, tuple[int, ...], int, bytes]
+
+
+@dataclass(frozen=True)
+class ModelFiles:
+    """What the engine loads for a model id (here, not in local_engine, so naming it never imports llama.cpp)."""
+
+    source: Path  # the GGUF the caller named: messages name it
+    model: Path  # the GGUF llama.cpp loads: the source, or its batch-friendly copy
+    offsets: Path | None = None  # the copy's offset adapter, always applied
+    adapter: Path | None = None  # the caller's LoRA adapter
 
 
 @dataclass(frozen=True)
