@@ -106,12 +106,14 @@ def _stage(provider: str, store_path: str) -> dict[str, Any]:
         return time.perf_counter() - started
 
     elapsed = asyncio.run(go())
+    inner = bench.models(config.writers[0].model).inner
+    reused = inner.engine().prefixes.reused_tokens if hasattr(inner, "engine") else 0
     records = bench.state.generations
     failed = [r.get("error") for r in records.values() if not r["ok"]]
     if failed:
         raise SystemExit(f"{provider}: {len(failed)} generations failed: {failed[0]}")
     tokens = sum(r["tokens"] for r in records.values())
-    return {"tok_s": tokens / elapsed, "seconds": elapsed, "tokens": tokens,
+    return {"tok_s": tokens / elapsed, "seconds": elapsed, "tokens": tokens, "reused_prompt_tokens": reused,
             # The plain writer is named after its model id (legacy/smollm2 vs local/smollm2): compare by the same key.
             "texts": {key.replace(f"/{provider}/", "/local/"): r["text"] for key, r in sorted(records.items())}}
 
@@ -181,6 +183,7 @@ def measure(rounds: int = ROUNDS) -> dict[str, Any]:
             "tok_s": statistics.median(r["tok_s"] for r in runs[name]),
             "stage_s": statistics.median(r["seconds"] for r in runs[name]),
             "latency_s": statistics.median(latency[name]),
+            "reused": runs[name][0]["reused_prompt_tokens"],
             # texts the same as the sequential path's (worst round), and as this path's own first round (determinism)
             "same_as_sequential": min(sum(r["texts"].get(k) == t for k, t in reference.items()) for r in runs[name]),
             "same_every_round": min(sum(r["texts"].get(k) == t for k, t in runs[name][0]["texts"].items())
@@ -208,6 +211,9 @@ def main() -> None:
         print(f"  {label:<52} {p['tok_s']:7.1f} {p['stage_s']:7.1f}s {p['tok_s'] / base['tok_s']:6.2f}x "
               f"{p['latency_s']:9.3f}s {p['latency_s'] / base['latency_s']:6.2f}x {p['same_as_sequential']:>6}/{n['texts']} "
               f"{p['same_every_round']:>10}/{n['texts']}")
+    for name, label in PATHS.items():
+        if n["paths"][name]["reused"]:
+            print(f"  {label}: {n['paths'][name]['reused']} prompt tokens not decoded again (shared prefixes)")
     print("  targets (issue 18): aggregate tok/s >= 2.5x sequential; one request <= 1.1x sequential")
 
 

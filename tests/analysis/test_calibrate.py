@@ -165,14 +165,15 @@ def test_command_rejects_a_bad_file_before_opening_the_store(tmp_path):
 
 
 async def test_craft_heuristic_training_accuracy_on_the_development_set(store):
-    # craft/heuristic was fitted on this very file, so this is TRAINING accuracy, not a fair estimate
-    # (benchmarks/fit_heuristic.py reports the nested cross-validated figure).
+    # The shipped weights saw this very file (one common strength was fitted on it and the other source), so the
+    # report labels it training accuracy; held out (strength fitted on the other source only) it scores 62.3 %.
     judges = build_judges("craft/heuristic", store, lambda m: pytest.fail("no model needed"))
     report = await calibrate(judges, [DEV_SET], store)
     assert report.pairs == 150 and report.judged == 150 and report.failed == 0
     assert 0.0 <= report.ci_low <= report.accuracy <= report.ci_high <= 1.0
-    # Measured 77.7 % (116.5 of 150, CI 71-83 %) with this round's weights; a regression of a few points fails.
-    assert report.accuracy >= 0.75
+    # Measured 61.7 % (92.5 of 150) with the advice weights (a fully fitted set reached 77.7 % here, and 63.7 %
+    # held out); a regression of a few points fails.
+    assert report.accuracy >= 0.59
     assert report.flips == 0 and report.flip_rate == 0.0
     assert list(report.by_source) == ["wq-style-mimic.jsonl"] and report.by_source["wq-style-mimic.jsonl"].pairs == 150
     assert report.by_source["wq-style-mimic.jsonl"].training  # labelled: the shipped weights were fitted on it

@@ -159,7 +159,12 @@ def test_shipped_weights_are_small_consistent_and_fitted_on_current_features():
     weights = load_weights()
     assert set(weights.features) <= set(FEATURE_NAMES) and "length" not in weights.features
     held_out = weights.fit["leave_one_source_out"]
-    assert held_out and all(value < weights.fit["training_accuracy"] for value in held_out.values())
+    assert held_out and set(held_out) == set(weights.sources)  # one held-out figure per source it was fitted on
+    # The advice method fits one strength only, so held out it does about as well as on its own pairs; a fully
+    # fitted set (the other method, recorded beside it) does better on its own pairs than held out.
+    other = weights.fit["leave_one_source_out_other_methods"]["logistic"]
+    assert weights.fit["method_key"] == "advice" and sum(held_out.values()) >= sum(other.values())
+    assert weights.fit["cv_within_source_logistic"]["wq-style-mimic.jsonl"] > max(other.values())
     assert len(weights.version) == 16
 
 
@@ -181,12 +186,23 @@ async def test_rubric_through_the_judge_interface_is_valid_deterministic_and_cac
 
 async def test_clean_specific_prose_outscores_cliches(store):
     judge = HeuristicJudge(store)
-    clean = await judge.judge(FICTION, FICTION.prompts[0], CLEAN)
-    cliched = await judge.judge(FICTION, FICTION.prompts[0], CLICHED)
+    brief = FICTION.prompts[0].model_copy(update={"target_words": None})  # both texts are far shorter than 400 words
+    clean = await judge.judge(FICTION, brief, CLEAN)
+    cliched = await judge.judge(FICTION, brief, CLICHED)
     assert clean.overall > cliched.overall
     assert "leans on stock phrases" in cliched.rationale and clean.overall > 5.5 > cliched.overall
     assert cliched.scores["cliche_density"] > clean.scores["cliche_density"]
     assert cliched.scores["show_dont_tell"] < clean.scores["show_dont_tell"]
+
+
+async def test_a_fraction_of_the_asked_length_is_a_flaw_whatever_its_craft(store):
+    judge = HeuristicJudge(store)
+    asked = FICTION.prompts[0]
+    assert asked.target_words == 400
+    short = await judge.judge(FICTION, asked, CLEAN)  # 69 words of good prose for a 400-word brief
+    free = await judge.judge(FICTION, asked.model_copy(update={"target_words": None}), CLEAN)
+    assert "far short of the brief (69 words where it asks for about 400)" in short.rationale
+    assert short.overall < free.overall and "far short" not in free.rationale
 
 
 async def test_pairwise_is_valid_symmetric_without_flips_and_explains_itself(store):

@@ -153,3 +153,40 @@ async def test_a_prompt_longer_than_the_context_fails_alone_with_one_line():
     )
     assert ok.completion_tokens > 0
     assert isinstance(too_long, ModelError) and "context window holds 64" in str(too_long) and "\n" not in str(too_long)
+
+
+async def test_prompts_that_open_alike_share_their_prefix_and_write_what_llama_cpp_writes_alone():
+    """A new prompt starts from the KV stream of a running or finished request with the same opening
+    (local_prefix.py): copied from a running stream, reused in place from a finished one, or everything but
+    the last token of an identical prompt. The texts are still those of llama.cpp's own single-request path."""
+    from llama_cpp import Llama
+
+    system = "You write short literary fiction. Prefer the concrete detail; let dialogue carry subtext. " * 6
+    requests = [
+        (_user("Write an opening line about a ferry.", system), GenerateConfig(temperature=0.9, max_tokens=24, seed=1)),
+        (_user("Write an opening line about a ferry.", system), GenerateConfig(temperature=1.2, max_tokens=24, seed=2)),
+        (_user("Describe a kitchen at dawn.", system), GenerateConfig(temperature=0.0, max_tokens=24)),
+        (_user("Describe a kitchen at dusk.", system), GenerateConfig(temperature=0.7, max_tokens=24, seed=4)),
+    ]
+    model = LocalModel("smollm2", n_threads=1, parallel=3)  # its own engine: nothing held yet
+    engine = model.engine()
+    files = engine.files
+    llm = Llama(model_path=str(files.model), lora_path=str(files.offsets) if files.offsets else None, n_ctx=4096,
+                n_threads=1, verbose=False, seed=0)
+    try:
+        expected = []
+        for messages, config in requests:
+            reply = llm.create_chat_completion(messages=[m.model_dump() for m in messages], temperature=config.temperature,
+                                               top_p=config.top_p, max_tokens=config.max_tokens, seed=config.seed)
+            expected.append(reply["choices"][0]["message"]["content"])
+    finally:
+        llm.close()
+    system_tokens = len(engine.prompter.tokens([{"role": "system", "content": system}])[0])
+
+    together = await _together(model, requests)  # three slots: the fourth waits and reuses a finished stream
+    assert [text for text, *_ in together] == expected
+    # Every request after the first reused at least the system prompt.
+    assert engine.prefixes.reused_tokens >= 3 * (system_tokens - 10)
+    before = engine.prefixes.reused_tokens
+    assert [text for text, *_ in await _alone(model, requests)] == expected
+    assert engine.prefixes.reused_tokens - before >= 4 * (system_tokens - 10)

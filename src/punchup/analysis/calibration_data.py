@@ -6,6 +6,11 @@ numeric `score` (e.g. an expert-derived quality score 0-10); a file of those is
 turned into pairs deterministically: duplicates merged, the paragraphs shuffled
 with a fixed seed and paired off, and a pair kept only where the scores differ
 by at least MIN_SCORE_GAP (smaller gaps are within the noise of the labels).
+A grading instruction appended to a scored paragraph (the LAMP release ends
+every paragraph with the JSON answer format its graders were asked for) is cut
+off: it is not part of the writing, and a judge would otherwise learn from it
+(it is the same words in both texts of a pair, but rates and shares of features
+are diluted by it unevenly, and no real text has it).
 Every pair keeps its source (the `source` field, or the file's name), which is
 what leave-one-source-out holds out.
 """
@@ -13,6 +18,7 @@ what leave-one-source-out holds out.
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,6 +29,7 @@ from punchup.util.userfiles import MAX_DATA_BYTES, loads_json, read_limited_text
 
 MIN_SCORE_GAP = 2.0
 PAIRING_SEED = 0
+_GRADING_INSTRUCTION = re.compile(r"\s*You must produce your answer in the following JSON format:.*\Z", re.DOTALL)
 
 
 class PreferencePair(BaseModel):
@@ -106,6 +113,9 @@ def _scored(record: dict[str, Any], where: str) -> tuple[str, float, str]:
         raise PunchupError(f"{where}: field 'text' must be a non-empty string")
     if isinstance(score, bool) or not isinstance(score, (int, float)):
         raise PunchupError(f"{where}: field 'score' must be a number, got {score!r}")
+    text = _GRADING_INSTRUCTION.sub("", text)
+    if not text.strip():
+        raise PunchupError(f"{where}: field 'text' holds only a grading instruction")
     return text, float(score), str(record.get("source") or "")
 
 

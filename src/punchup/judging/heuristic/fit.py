@@ -13,6 +13,7 @@ Newton's method converges in a handful of steps.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -182,19 +183,22 @@ def fit_pairs(features_first: np.ndarray, features_second: np.ndarray, first_win
 
 def leave_one_source_out(features_first: np.ndarray, features_second: np.ndarray, first_wins: np.ndarray,
                          groups: np.ndarray, sources: np.ndarray, clip: float = 3.0,
-                         tie_band: float = 0.0, lambdas: tuple[float, ...] = LAMBDAS) -> dict[str, np.ndarray]:
+                         tie_band: float = 0.0, lambdas: tuple[float, ...] = LAMBDAS,
+                         fitter: Callable[..., FittedModel] | None = None) -> dict[str, np.ndarray]:
     """source -> per-pair correctness on that source of a model fitted on every other source.
 
     The standardisation and the L2 strength are chosen on the training sources only, so
-    nothing about the held-out source is seen before it is scored.
+    nothing about the held-out source is seen before it is scored. `fitter` (default fit_pairs)
+    takes fit_pairs' arguments: advice.fit_advice is the other method.
     """
+    fitter = fitter or fit_pairs
     results: dict[str, np.ndarray] = {}
     for source in np.unique(sources):
         test, train = sources == source, sources != source
         if not train.any():
             continue
-        model = fit_pairs(features_first[train], features_second[train], first_wins[train], groups[train], clip, tie_band,
-                          lambdas)
+        model = fitter(features_first[train], features_second[train], first_wins[train], groups[train], clip, tie_band,
+                       lambdas)
         test_diff = model.scaler.apply(features_first[test]) - model.scaler.apply(features_second[test])
         results[str(source)] = pair_accuracy(model.weights, test_diff, first_wins[test], tie_band)
     return results

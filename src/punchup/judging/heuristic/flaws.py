@@ -77,9 +77,12 @@ def flaws(text: str, pack: Pack, prompt: PromptSpec) -> list[Flaw]:
         found.append(Flaw("echo", "hands the brief back instead of answering it", SEVERE))
     if sum(t in _LOREM for t in tokens) >= 3:
         found.append(Flaw("placeholder", "placeholder text (lorem ipsum), not writing", SEVERE))
-    wanted = min(MIN_WORDS, (prompt.target_words or MIN_WORDS) // 3)
+    # A line is not a piece; nor is a quarter of the length a brief asks for (a 30-word "story" for 400 words).
+    wanted = max(min(MIN_WORDS, (prompt.target_words or MIN_WORDS) // 3), (prompt.target_words or 0) // 4)
     if 0 < len(tokens) < wanted:
-        found.append(Flaw("too-short", f"a line, not a piece ({len(tokens)} words)", MAJOR))
+        note = (f"far short of the brief ({len(tokens)} words where it asks for about {prompt.target_words})"
+                if len(tokens) >= MIN_WORDS else f"a line, not a piece ({len(tokens)} words)")
+        found.append(Flaw("too-short", note, MAJOR))
     if len(tokens) >= 20:
         share = sum(t in _FUNCTION_WORDS for t in tokens) / len(tokens)
         if share < FUNCTION_SHARE:

@@ -42,7 +42,7 @@ from punchup.util.hashing import content_key
 
 HEURISTIC_JUDGE = "craft/heuristic"
 # Part of every cache key: a change to the flaw rules or criterion signals never reuses old verdicts.
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 # |P - 0.5| within this is a tie: the features cannot tell the texts apart. The L2-regularised
 # probabilities are conservative: at 0.05, 30 % of held-out expert pairs became ties and nested-CV
 # accuracy fell from 79 % to 74 %; 0.02 ties about 12 % of them (see benchmarks/fit_heuristic.py).
@@ -97,11 +97,13 @@ class HeuristicJudge:
             weights_from_pairs,  # numpy: only when fitting
         )
 
-        return HeuristicJudge(self.store, weights_from_pairs(pairs, sources))
+        method = self.scorer.weights.fit.get("method_key", "logistic")  # weights shipped before "advice" were logistic
+        return HeuristicJudge(self.store, weights_from_pairs(pairs, sources, method=method))
 
     def _key(self, kind: str, pack: Pack, prompt: PromptSpec, **subject: Any) -> str:
         return content_key({"kind": kind, "judge": self.name, "weights": self.scorer.weights.version, "rules": RULES_VERSION,
-                            "pack": pack.content_hash, "prompt": prompt.id, "brief": prompt.text, **subject})
+                            "pack": pack.content_hash, "prompt": prompt.id, "brief": prompt.text,
+                            "target_words": prompt.target_words, **subject})
 
     async def judge(self, pack: Pack, prompt: PromptSpec, text: str, persona: Persona | None = None) -> RubricResult:
         key = self._key("rubric", pack, prompt, persona=persona.id if persona else None, text=text)
@@ -127,7 +129,9 @@ class HeuristicJudge:
                               persona=persona.id if persona else None, injection=detect_injection(text).reasons)
         linear, found = self.craft_linear(text, pack, prompt)
         craft = self.scorer.to_ten(linear)
-        notes = [f"craft score {craft:.1f}/10 (features fitted to expert preferences"
+        basis = "craft habits weighed as writing advice weighs them" if self.scorer.weights.fit.get(
+            "method_key") == "advice" else "craft habits weighted by a fit to expert preferences"
+        notes = [f"craft score {craft:.1f}/10 ({basis}"
                  + (f", less {flaw_logits(found):.0f} logits for: {_margin_notes(found)})" if found else ")")]
         signals = criterion_signals(text, pack, prompt) if words(text) else {}
         if persona is not None:

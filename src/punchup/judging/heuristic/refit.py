@@ -1,5 +1,9 @@
 """Refit `craft/heuristic` weights on preference pairs: what fit_heuristic.py ships and calibrate's leave-one-source-out uses.
 
+Two methods: "advice" (advice.py: directions fixed by craft advice, one strength fitted; what ships,
+because it holds up better on the source it was not fitted to) and "logistic" (every weight fitted).
+A refit uses the method the shipped weights record, so calibrate measures what ships.
+
 Features are every craft feature except length and off-target length: length would add about a
 point of accuracy on the development pairs (imitations run a little long) but would teach the
 judge "shorter wins", which then dominates on bench texts far outside the lengths it was fitted on.
@@ -8,7 +12,8 @@ judge "shorter wins", which then dominates on bench texts far outside the length
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 import numpy as np
 
@@ -17,7 +22,8 @@ from punchup.judging.heuristic.features import (
     FEATURE_VERSION,
     text_features,
 )
-from punchup.judging.heuristic.fit import fit_pairs, groups_sharing_texts
+from punchup.judging.heuristic.advice import fit_advice
+from punchup.judging.heuristic.fit import FittedModel, fit_pairs, groups_sharing_texts
 from punchup.judging.heuristic.scorer import HeuristicWeights
 
 LEFT_OUT = ("length", "off_target_length")
@@ -28,6 +34,13 @@ TIE_BAND = math.log((0.5 + DECISION_MARGIN) / (0.5 - DECISION_MARGIN))
 
 Pair = tuple[str, str, bool]  # (text a, text b, a preferred)
 
+METHODS: dict[str, Callable[..., FittedModel]] = {"advice": partial(fit_advice, features=FITTED), "logistic": fit_pairs}
+METHOD_NOTES = {
+    "advice": "unit weights in the directions of craft advice (judging/heuristic/advice.py) on standardised features, "
+              "times one strength fitted by logistic regression",
+    "logistic": "L2 logistic regression on standardised feature differences, both orders, no intercept; L2 by grouped CV",
+}
+
 
 def feature_rows(texts: Sequence[str], names: Sequence[str] = FITTED) -> np.ndarray:
     rows = []
@@ -37,7 +50,8 @@ def feature_rows(texts: Sequence[str], names: Sequence[str] = FITTED) -> np.ndar
     return np.array(rows, dtype=float).reshape(len(texts), len(names))
 
 
-def weights_from_pairs(pairs: Sequence[Pair], sources: Sequence[str], fit_notes: dict | None = None) -> HeuristicWeights:
+def weights_from_pairs(pairs: Sequence[Pair], sources: Sequence[str], fit_notes: dict | None = None,
+                       method: str = "advice") -> HeuristicWeights:
     """Fitted weights for these pairs; `sources` names the data they came from (accuracy there is training accuracy)."""
     if len(pairs) < 10:
         raise ValueError(f"refitting needs at least 10 pairs, got {len(pairs)}")
@@ -45,7 +59,7 @@ def weights_from_pairs(pairs: Sequence[Pair], sources: Sequence[str], fit_notes:
     second = feature_rows([b for _, b, _ in pairs])
     wins = np.array([1.0 if a_wins else 0.0 for _, _, a_wins in pairs])
     groups = groups_sharing_texts([(a, b) for a, b, _ in pairs])
-    model = fit_pairs(first, second, wins, groups, CLIP, TIE_BAND)
+    model = METHODS[method](first, second, wins, groups, CLIP, TIE_BAND)
     return HeuristicWeights(
         feature_version=FEATURE_VERSION,
         features=list(FITTED),
@@ -56,5 +70,5 @@ def weights_from_pairs(pairs: Sequence[Pair], sources: Sequence[str], fit_notes:
         l2=model.l2,
         score_spread=round(model.spread, 6),
         fit={"sources": sorted(set(sources)), "pairs": len(pairs), "training_accuracy": round(model.training_accuracy, 4),
-             **(fit_notes or {})},
+             "method_key": method, "method": METHOD_NOTES[method], **(fit_notes or {})},
     )

@@ -1,8 +1,9 @@
 """The fitted part of `craft/heuristic`: standardised craft features, one weight each, and what they say.
 
 A text's craft score is a weighted sum of its standardised features (see
-features.py); the weights were fitted to expert preferences by
-benchmarks/fit_heuristic.py and ship as weights.json. Pairwise,
+features.py); benchmarks/fit_heuristic.py sets the weights (the directions of
+craft advice with one fitted strength, advice.py, unless a fully fitted set does
+better on held-out sources) and ships them as weights.json. Pairwise,
 P(x better) = sigmoid(w · (z(x) − z(y))), antisymmetric by construction.
 """
 

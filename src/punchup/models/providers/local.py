@@ -40,6 +40,7 @@ SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 ALIASES = {"smollm2": SMOLLM2_FILE}
 DEFAULT_CONTEXT = 4096
 DEFAULT_PARALLEL = 8  # the bench's default concurrency: every call it has in flight shares a step
+MAX_PARALLEL = 256  # one decode step holds every running sequence's token (local_engine.BATCH_TOKENS)
 MAX_LOADED = 2  # engines kept loaded at once (a base and its adapted model); the least recently used idle one goes
 
 _engines: dict[tuple[Any, ...], Any] = {}  # (model files, n_ctx, threads, parallel) -> BatchEngine, LRU order
@@ -157,8 +158,9 @@ class LocalModel(Model):
         self.path = resolve_gguf(name)
         self.adapter = _resolve_adapter(lora) if lora else None
         self.name = f"local/{name}" + (f"@lora=sha256:{file_digest(self.adapter)[:16]}" if self.adapter else "")
-        if n_ctx < 16 or parallel < 1:
-            raise ModelError(f"local/{name}: n_ctx must be >= 16 and parallel >= 1 (got {n_ctx}, {parallel})")
+        if n_ctx < 16 or not 1 <= parallel <= MAX_PARALLEL:
+            raise ModelError(f"local/{name}: n_ctx must be >= 16 and parallel from 1 to {MAX_PARALLEL} "
+                             f"(got {n_ctx}, {parallel})")
         self.n_ctx = n_ctx
         self.parallel = parallel
         self.n_threads = n_threads or min(2, os.cpu_count() or 1)

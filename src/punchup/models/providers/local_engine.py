@@ -6,10 +6,12 @@ kernels (Q4_1 files are loaded as an equivalent Q4_0 copy for that reason:
 local_weights.py). One engine thread owns a llama.cpp context with `parallel`
 sequence slots (one thread on purpose: ggml's OpenMP workers spin between
 barriers, and two Python threads driving decodes in one process made every
-decode about 3x slower). Each step it feeds every running sequence's last token (and
-prompt chunks of newly admitted ones) in one `llama_decode`, then samples each
+decode about 3x slower). Each step it feeds every running sequence's last token in
+one `llama_decode` and a newly admitted prompt in one of its own, then samples each
 sequence with its own sampler chain. Waiting requests join one per step; a
-finished or cancelled sequence frees its slot at once.
+finished or cancelled sequence frees its slot at once. A new prompt starts from the
+KV stream holding the longest common prefix (a finished sequence's slot keeps its
+prompt), so the shared part is not decoded again (local_prefix.py).
 
 Determinism: each sequence has its own KV stream (`kv_unified=False`), so its
 attention sees only its own cells, at the same positions whatever else runs;
@@ -24,18 +26,18 @@ from __future__ import annotations
 import ctypes
 import threading
 from collections import deque
-from pathlib import Path
 
 import llama_cpp
 
 from punchup.errors import ModelError
+from punchup.models.providers.local_prefix import PrefixSlots
 from punchup.models.providers.local_prompt import ChatPrompter
 from punchup.models.providers.local_weights import ModelFiles
-from punchup.models.providers.local_sequence import Request, Sequence, build_sampler, fill_batch
+from punchup.models.providers.local_sequence import Request, Sequence, build_sampler, fill_decode, fill_prefill
 from punchup.util.quiet import native_stderr_silenced
 
 OWN_CONTEXT = 512  # tokens of the high-level Llama's own (unused for generation) context
-BATCH_TOKENS = 2048  # tokens per decode step: every running sequence's next token plus prompt chunks
+BATCH_TOKENS = 512  # tokens per llama_decode: a step's running sequences, or one prompt chunk (one micro-batch)
 ADMIT_PER_STEP = 1  # new sequences started per decode step (see _take_requests)
 
 
@@ -72,7 +74,7 @@ class BatchEngine:
         params = llama_cpp.llama_context_default_params()
         params.n_ctx = n_ctx * parallel
         params.n_batch = BATCH_TOKENS
-        params.n_ubatch = 512
+        params.n_ubatch = BATCH_TOKENS
         params.n_seq_max = parallel
         # Both settings keep a request's text independent of its company (measured: with a unified KV cache,
         # or with flash attention, a request's last-token logits moved by up to 0.8 when others shared the
@@ -99,6 +101,7 @@ class BatchEngine:
         self._wake = threading.Condition()
         self._stopping = False
         self._running: dict[int, Sequence] = {}
+        self.prefixes = PrefixSlots(parallel)  # which prompt tokens each KV stream holds (local_prefix.py)
         self.steps = 0  # decode steps so far (the tests read it to see that requests really shared steps)
         self.max_batch = 0  # most sequences decoded in one step
         self._thread = threading.Thread(target=self._loop, name=f"punchup-llama-{self.path.stem}", daemon=True)
@@ -181,9 +184,17 @@ class BatchEngine:
         except (ModelError, ValueError) as exc:
             request.future.set_exception(exc if isinstance(exc, ModelError) else ModelError(str(exc)))
             return
-        seq_id = next(i for i in range(self.parallel) if i not in self._running)
-        self._running[seq_id] = Sequence(request, seq_id, prompt, list(config.stop) + stops, max_tokens, sampler,
-                                         self.model)
+        start = self.prefixes.choose(prompt, set(self._running))
+        if start.source is None:
+            llama_cpp.llama_memory_seq_rm(self.memory, start.slot, -1, -1)
+        else:
+            if start.source != start.slot:  # another stream: copied whole (llama.cpp copies streams whole), then cut
+                llama_cpp.llama_memory_seq_cp(self.memory, start.source, start.slot, -1, -1)
+            llama_cpp.llama_memory_seq_rm(self.memory, start.slot, start.shared, -1)
+        self.prefixes.started(start, prompt)
+        seq = Sequence(request, start.slot, prompt, list(config.stop) + stops, max_tokens, sampler, self.model)
+        seq.fed = start.shared
+        self._running[start.slot] = seq
 
     def _drop_cancelled(self) -> None:
         for seq in list(self._running.values()):
@@ -191,26 +202,46 @@ class BatchEngine:
                 self._end(seq, error=ModelError("generation cancelled"))
 
     def _step(self) -> None:
+        """One decode of every running sequence's last token, then each prompt chunk in a decode of its own.
+
+        A prompt chunk never shares a decode with other sequences' tokens: llama.cpp would split it into
+        micro-batches of equal tokens per sequence, putting its first token in a micro-batch of one token per
+        sequence, whose attention kernel sums in another order; for a prompt that starts after a shared
+        prefix (local_prefix.py) that changed its logits (by up to 0.8, measured). Alone, a chunk's
+        results are bit for bit those of the whole prompt decoded at once.
+        """
         sequences = sorted(self._running.values(), key=lambda s: s.seq_id)
-        n = fill_batch(self.batch, sequences, BATCH_TOKENS)
-        code = llama_cpp.llama_decode(self.ctx, self.batch)
+        decoding = [seq for seq in sequences if seq.pending is not None]
+        if decoding:
+            self.max_batch = max(self.max_batch, len(decoding))
+            self._decode(decoding, fill_decode(self.batch, decoding))
+        for seq in sequences:
+            if seq.prefilling:
+                self._decode([seq], fill_prefill(self.batch, seq, BATCH_TOKENS))
         self.steps += 1
-        self.max_batch = max(self.max_batch, sum(1 for s in sequences if s.output_index >= 0))
+
+    def _decode(self, sequences: list[Sequence], n: int) -> None:
+        code = llama_cpp.llama_decode(self.ctx, self.batch)
         if code != 0:
             error = ModelError(f"llama.cpp could not decode a batch of {n} tokens (code {code})")
             for seq in sequences:
                 self._end(seq, error=error)
             return
         for seq in sequences:
+            self.prefixes.fed(seq.seq_id, seq.prompt, seq.fed)
             if seq.output_index >= 0:
                 seq.sample(self.ctx)
                 if seq.finished:
                     self._end(seq)
 
     def _end(self, seq: Sequence, error: ModelError | None = None) -> None:
-        """Free the sequence's slot and KV stream, then answer its caller."""
+        """Free the sequence's slot, then answer its caller; its KV stream keeps its prompt for later requests."""
         del self._running[seq.seq_id]
-        llama_cpp.llama_memory_seq_rm(self.memory, seq.seq_id, -1, -1)
+        if error is None or seq.request.cancelled.is_set():
+            self.prefixes.finished(seq.seq_id)
+        else:  # a failed step may have left its stream half written
+            self.prefixes.forget(seq.seq_id)
+            llama_cpp.llama_memory_seq_rm(self.memory, seq.seq_id, -1, -1)
         seq.close()
         if error is not None:
             seq.request.future.set_exception(error)

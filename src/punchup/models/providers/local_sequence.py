@@ -180,31 +180,38 @@ class Sequence:
             self.sampler = None
 
 
-def fill_batch(batch: Any, sequences: list[Sequence], capacity: int) -> int:
-    """Put one step's tokens in the batch: every decoding sequence's last token, then prompt chunks."""
+def _put(batch: Any, n: int, token: int, pos: int, seq_id: int, logits: bool) -> None:
+    batch.token[n] = token
+    batch.pos[n] = pos
+    batch.n_seq_id[n] = 1
+    batch.seq_id[n][0] = seq_id
+    batch.logits[n] = logits
+
+
+def fill_decode(batch: Any, sequences: list[Sequence]) -> int:
+    """One decode step's tokens: every given sequence's last sampled token."""
     n = 0
-
-    def add(token: int, pos: int, seq_id: int, logits: bool) -> None:
-        nonlocal n
-        batch.token[n] = token
-        batch.pos[n] = pos
-        batch.n_seq_id[n] = 1
-        batch.seq_id[n][0] = seq_id
-        batch.logits[n] = logits
+    for seq in sequences:
+        seq.output_index = n
+        _put(batch, n, seq.pending, seq.position, seq.seq_id, True)
+        seq.pending = None
         n += 1
-
-    for seq in sequences:
-        if seq.pending is not None:
-            seq.output_index = n
-            add(seq.pending, seq.position, seq.seq_id, True)
-            seq.pending = None
-    for seq in sequences:
-        if seq.prefilling and n < capacity:
-            end = min(len(seq.prompt), seq.fed + capacity - n)
-            for pos in range(seq.fed, end):
-                add(seq.prompt[pos], pos, seq.seq_id, pos == len(seq.prompt) - 1)
-            seq.fed = end
-            if not seq.prefilling:
-                seq.output_index = n - 1
     batch.n_tokens = n
     return n
+
+
+def fill_prefill(batch: Any, seq: Sequence, capacity: int) -> int:
+    """The next chunk of one sequence's prompt (up to `capacity` tokens); the last prompt token asks for logits.
+
+    No chunk is a single token unless the whole prompt is: llama.cpp decodes a one-token chunk with another
+    attention kernel, whose logits differ from those of the same token in a longer chunk (local_prefix.py).
+    """
+    end = min(len(seq.prompt), seq.fed + capacity)
+    if len(seq.prompt) - end == 1 and end - seq.fed > 1:
+        end -= 1
+    for n, pos in enumerate(range(seq.fed, end)):
+        _put(batch, n, seq.prompt[pos], pos, seq.seq_id, pos == len(seq.prompt) - 1)
+    batch.n_tokens = end - seq.fed
+    seq.fed = end
+    seq.output_index = batch.n_tokens - 1 if not seq.prefilling else -1
+    return batch.n_tokens
