@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from punchup.judging.heuristic.fit import FittedModel, Standardiser, fit_logistic, pair_accuracy, symmetric_rows
+from punchup.judging.heuristic.fit import FittedModel, Standardiser, fit_logistic, fitted_model, symmetric_rows
 
 # +1: the better text has more of it; -1: less. The reason is the advice, in a script editor's words.
 ADVICE: dict[str, int] = {
@@ -58,6 +58,4 @@ def fit_advice(features_first: np.ndarray, features_second: np.ndarray, first_wi
     advised = (differences @ signs)[:, None]
     strength = float(fit_logistic(*symmetric_rows(advised, first_wins), l2=STRENGTH_L2)[0])
     weights = max(strength, 1e-3) * signs  # a source where the advice fails gets a faint judge, never a reversed one
-    spread = float(np.std(np.vstack([scaler.apply(features_first), scaler.apply(features_second)]) @ weights))
-    training = float(pair_accuracy(weights, differences, first_wins, tie_band).mean())
-    return FittedModel(scaler, STRENGTH_L2, weights, max(spread, 1e-6), training)
+    return fitted_model(scaler, STRENGTH_L2, weights, features_first, features_second, first_wins, tie_band)

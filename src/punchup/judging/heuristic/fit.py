@@ -176,7 +176,14 @@ def fit_pairs(features_first: np.ndarray, features_second: np.ndarray, first_win
     differences = scaler.apply(features_first) - scaler.apply(features_second)
     l2 = choose_l2(differences, first_wins, groups, lambdas=lambdas)
     weights = fit_logistic(*symmetric_rows(differences, first_wins), l2=l2)
+    return fitted_model(scaler, l2, weights, features_first, features_second, first_wins, tie_band)
+
+
+def fitted_model(scaler: Standardiser, l2: float, weights: np.ndarray, features_first: np.ndarray,
+                 features_second: np.ndarray, first_wins: np.ndarray, tie_band: float) -> FittedModel:
+    """The fit as stored: its score spread over the training texts and its (training) accuracy on their pairs."""
     spread = float(np.std(np.vstack([scaler.apply(features_first), scaler.apply(features_second)]) @ weights))
+    differences = scaler.apply(features_first) - scaler.apply(features_second)
     training = float(pair_accuracy(weights, differences, first_wins, tie_band).mean())
     return FittedModel(scaler, l2, weights, max(spread, 1e-6), training)
 

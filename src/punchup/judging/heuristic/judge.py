@@ -97,8 +97,7 @@ class HeuristicJudge:
             weights_from_pairs,  # numpy: only when fitting
         )
 
-        method = self.scorer.weights.fit.get("method_key", "logistic")  # weights shipped before "advice" were logistic
-        return HeuristicJudge(self.store, weights_from_pairs(pairs, sources, method=method))
+        return HeuristicJudge(self.store, weights_from_pairs(pairs, sources, method=self.scorer.weights.method))
 
     def _key(self, kind: str, pack: Pack, prompt: PromptSpec, **subject: Any) -> str:
         return content_key({"kind": kind, "judge": self.name, "weights": self.scorer.weights.version, "rules": RULES_VERSION,
@@ -129,8 +128,8 @@ class HeuristicJudge:
                               persona=persona.id if persona else None, injection=detect_injection(text).reasons)
         linear, found = self.craft_linear(text, pack, prompt)
         craft = self.scorer.to_ten(linear)
-        basis = "craft habits weighed as writing advice weighs them" if self.scorer.weights.fit.get(
-            "method_key") == "advice" else "craft habits weighted by a fit to expert preferences"
+        basis = ("craft habits weighed as writing advice weighs them" if self.scorer.weights.method == "advice"
+                 else "craft habits weighted by a fit to expert preferences")
         notes = [f"craft score {craft:.1f}/10 ({basis}"
                  + (f", less {flaw_logits(found):.0f} logits for: {_margin_notes(found)})" if found else ")")]
         signals = criterion_signals(text, pack, prompt) if words(text) else {}

@@ -58,6 +58,11 @@ class HeuristicWeights(BaseModel):
         return content_key(self.model_dump(exclude={"fit"}))[:16]
 
     @property
+    def method(self) -> str:
+        """How they were set (refit.METHODS); weights shipped before the "advice" method were "logistic"."""
+        return str(self.fit.get("method_key", "logistic"))
+
+    @property
     def sources(self) -> list[str]:
         """The data sources these weights were fitted on: accuracy there is training accuracy."""
         return list(self.fit.get("sources") or self.fit.get("data") or [])
