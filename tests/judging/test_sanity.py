@@ -8,6 +8,7 @@ import json
 import pytest
 
 from tests.conftest import run_main
+from punchup.judging.factory import DEFAULT_JUDGE
 from punchup.judging.heuristic.judge import HeuristicJudge
 from punchup.judging.records import PairResult
 from punchup.judging.sanity import degenerate_rivals, load_cases, run_sanity
@@ -92,10 +93,10 @@ def test_calibrate_sanity_prints_and_exports_the_suite(tmp_path, capsys):
     store = str(tmp_path / "s.db")
     assert run_main(["calibrate", "--sanity", "--store", store]) == 0
     shown = capsys.readouterr().out
-    assert "Judge sanity: craft/heuristic" in shown and "repetition loop" in shown
+    assert f"Judge sanity: {DEFAULT_JUDGE}" in shown and "repetition loop" in shown
     assert run_main(["calibrate", "--sanity", "--json", "--store", store]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["judge"] == "craft/heuristic" and data["passed"] == data["total"] >= 50
+    assert data["judge"] == DEFAULT_JUDGE and data["passed"] == data["total"] >= 50
 
 
 def test_calibrate_without_data_or_sanity_is_a_one_line_user_error(tmp_path, capsys):

@@ -26,7 +26,7 @@ def test_new_expand_choose_edit_show_export(tmp_path, env):
     assert "story 1: The Light (screenplay" in ok("new", "A keeper owes her life to a smuggler.", "--title", "The Light", env=env)
     expanded = ok("expand", "logline", "-n", "2", env=env)
     assert "premise: 2 alternatives on seeds 0–1, best first" in expanded and "[1]" in expanded and "[2]" in expanded
-    assert "judge: craft/heuristic" in expanded and "2 model calls" in expanded  # 2 drafts; the built-in judge makes no calls
+    assert "judge: craft/heuristic-lm" in expanded and "2 model calls" in expanded  # 2 drafts; the judge makes no generation calls
     again = ok("expand", "logline", "-n", "2", env=env)
     assert "0 model calls" in again  # drafts from the call cache, judgments from the judgments table
     ok("choose", "premise", "2", env=env)

@@ -36,7 +36,7 @@ async def test_the_room_on_the_real_model(smollm2, store):
     assert 1 <= len(drafted) <= 3 and len(drafted) + len(board.dropped) == 3
     assert all(len(p.text) <= length_limit(160) for p in drafted)  # about a joke's length, never a runaway
     assert any(p.by_writer and p.author == "writer" for p in board.pitches)
-    assert sum(p.keeper for p in board.pitches) == 2 and board.judge == "craft/heuristic"
+    assert sum(p.keeper for p in board.pitches) == 2 and board.judge == "craft/heuristic-lm"
     assert all(p.recipe_line.startswith("local/smollm2 · seed") and "deadpan" in p.recipe_line for p in drafted)
     more = await studio.alts(SETUP, n=2, more=True, steering=Steering(tone="deadpan"))
     assert more.new_seeds == [3, 4] and more.earlier_seeds == [0, 1, 2] and more.calls_made == 2

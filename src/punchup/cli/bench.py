@@ -105,7 +105,7 @@ def load_summary(store_location: str, run_name: str | None) -> BenchSummary:
 
 @click.command()
 @click.option("--writers", "-w", multiple=True, help="Writer profiles: MODEL[@temp=1.1;craft;name=X], comma-separated, or a YAML file. Repeatable.")
-@click.option("--judge", "judge_id", default=None, help="Judge: a model, craft/heuristic (default), or a panel A+B.")
+@click.option("--judge", "judge_id", default=None, help="Judge: a model, craft/heuristic-lm (default), craft/heuristic, or a panel A+B.")
 @click.option("--packs", "pack_spec", default=None, help="Comma-separated pack names, files or folders.")
 @click.option("--samples", type=click.IntRange(1, 50), default=None, help="Samples per prompt (default: preset/pack).")
 @click.option("--preset", type=click.Choice(["quick", "full"]), default="quick", show_default=True)

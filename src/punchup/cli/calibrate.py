@@ -28,7 +28,7 @@ from punchup.judging.factory import (
     judge_models,
     panel_members,
 )
-from punchup.judging.heuristic.judge import HEURISTIC_JUDGE, fit_statement
+from punchup.judging.heuristic.judge import WEIGHTS_FOR, fit_statement
 from punchup.judging.sanity import SanityReport, run_sanity
 from punchup.models.pool import ModelPool, check_models
 from punchup.store import Store
@@ -61,8 +61,9 @@ def run_calibrate(settings: Settings, console: Console, judge_spec: str | None, 
         print(json.dumps(report.model_dump(mode="json"), ensure_ascii=False))
     else:
         print_report(console, report)
-        if HEURISTIC_JUDGE in panel_members(report.judge):
-            console.print(fit_statement(), markup=False, highlight=False)
+        for member in panel_members(report.judge):
+            if member in WEIGHTS_FOR:  # a craft judge: how its shipped weights were fitted and how they held out
+                console.print(fit_statement(member), markup=False, highlight=False)
         console.print(f"[dim]stored in {store} as calibration:{report.judge}[/dim]", highlight=False)
     return report
 
@@ -142,7 +143,7 @@ def run_sanity_check(settings: Settings, console: Console, judge_spec: str | Non
 
 
 @click.command()
-@click.option("--judge", "judge_id", default=None, help="Judge to measure: a model, craft/heuristic (default), or a panel A+B.")
+@click.option("--judge", "judge_id", default=None, help="Judge to measure: a model, craft/heuristic-lm (default), craft/heuristic, or a panel A+B.")
 @click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
               help="JSONL of human-labelled pairs (text_a, text_b, preferred) or scored paragraphs (text, score); repeatable.")
 @click.option("--sanity", is_flag=True, help="Run the judge-sanity suite (junk against competent writing) instead of, "

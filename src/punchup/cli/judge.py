@@ -78,7 +78,7 @@ def run_judge(settings: Settings, console: Console, *, pack_name: str, judge_id:
 
 @click.command()
 @click.option("--pack", "pack_name", required=True, help="Pack name or YAML file.")
-@click.option("--judge", "judge_id", default=None, help="Judge: a model, craft/heuristic (default), or a panel A+B.")
+@click.option("--judge", "judge_id", default=None, help="Judge: a model, craft/heuristic-lm (default), craft/heuristic, or a panel A+B.")
 @click.option("--prompt", "prompt_id", default=None, help="Which pack prompt the texts answer (default: the first).")
 @click.option("--pair", is_flag=True, help="Compare exactly two files (both orders) instead of scoring each.")
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON lines.")

@@ -29,7 +29,7 @@ def story_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 def judge_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--judge", "judge", default=None,
-        help=f"Judge spec that ranks alternatives (default: the judge registry's default, craft/heuristic; "
+        help=f"Judge spec that ranks alternatives (default: the judge registry's default, craft/heuristic-lm; "
              f"'{NO_JUDGE}' skips ranking).",
     )(fn)
 

@@ -19,8 +19,9 @@ from punchup.judging.records import JudgeFamily, PairJudging, RubricJudging
 from punchup.models import CachedModel
 from punchup.store import Store
 
-# The judge used when none is named: deterministic, offline, and calibrated (see docs/calibration.md).
-DEFAULT_JUDGE = "craft/heuristic"
+# The judge used when none is named: deterministic, offline, calibrated, and the built-in judge that holds up
+# best on sources it was not fitted to (leave-one-source-out; see docs/calibration.md and the README).
+DEFAULT_JUDGE = "craft/heuristic-lm"
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from punchup.bench.config import BenchConfig
 from punchup.bench.run import Bench
+from punchup.judging.factory import DEFAULT_JUDGE
 from punchup.models.fake import script
 from punchup.report.render import render_report
 from punchup.store import Store
@@ -12,7 +13,7 @@ from punchup.store import Store
 WRITERS = ["fake/plainw", "fake/plainw@best_of=3;name=bo3", "fake/plainw@best_of=2;judge=fake/pickjudge;name=bo2"]
 
 
-def config(judge="craft/heuristic"):
+def config(judge=DEFAULT_JUDGE):
     return BenchConfig.build("samplers", WRITERS, judge, "fiction", "quick", None, 0, None, prompts=2)
 
 
@@ -29,11 +30,11 @@ async def test_best_of_writers_in_a_bench_record_costs_and_warn_on_the_shared_ju
     assert set(costs) == {"bo3", "bo2"} and costs["bo3"].texts == 2 and costs["bo3"].mean_cost_multiplier > 1
     warnings = summary.judge_quality.warnings
     # bo3 picks with the default judge, which also judges this bench; bo2 picks with another judge.
-    assert any(w.startswith("selection bias: writer 'bo3'") and "craft/heuristic" in w for w in warnings)
+    assert any(w.startswith("selection bias: writer 'bo3'") and DEFAULT_JUDGE in w for w in warnings)
     assert not any("'bo2'" in w for w in warnings)
 
     html = render_report(store, "samplers")
-    assert "best of 3 (picked by craft/heuristic, pairwise)" in html and "best of 2 (picked by fake/pickjudge, pairwise)" in html
+    assert f"best of 3 (picked by {DEFAULT_JUDGE}, pairwise)" in html and "best of 2 (picked by fake/pickjudge, pairwise)" in html
     assert "selection bias: writer &#39;bo3&#39;" in html or "selection bias: writer 'bo3'" in html
     assert "generation cost ×" in html
 
@@ -41,7 +42,7 @@ async def test_best_of_writers_in_a_bench_record_costs_and_warn_on_the_shared_ju
     again = Bench(config(), Store(str(tmp_path / "s.db")))
     await again.run()
     assert sum(c["made"] for c in again.models.call_counts().values()) == 0
-    assert vars(again.writer_models.stats["fake/plainw@best_of(n=3,judge=craft/heuristic,select=pairwise)"]) == \
+    assert vars(again.writer_models.stats[f"fake/plainw@best_of(n=3,judge={DEFAULT_JUDGE},select=pairwise)"]) == \
         {"made": 0, "cached": 2, "failed": 0}
 
 

@@ -9,7 +9,7 @@ from punchup.bench.writers import parse_inline
 from punchup.errors import ModelError
 from punchup.improve.samplers.best_of import candidate_seed
 from punchup.improve.samplers.build import WriterModels
-from punchup.judging.factory import build_judges
+from punchup.judging.factory import DEFAULT_JUDGE, build_judges
 from punchup.models import GenerateConfig, Message
 from punchup.models.fake import script
 from punchup.models.pool import ModelPool
@@ -65,7 +65,7 @@ async def test_rubric_select_takes_the_top_score(store):
     config = GenerateConfig(seed=8, max_tokens=64)
     generation = await model.generate(messages, config)
     texts = candidate_texts(fake, messages, config, 3)
-    judges = build_judges("craft/heuristic", store, pool)
+    judges = build_judges(DEFAULT_JUDGE, store, pool)  # the writer names no judge: the default picks
     overall = [(await judges.rubric.judge(pack, prompt, t)).overall for t in texts]
     best = max(range(3), key=lambda i: (overall[i], -i))
     assert generation.trace["chosen"] == best and generation.text == texts[best]

@@ -1,1 +1,2 @@
-"""craft/heuristic: the built-in judge that needs no model, its text features and its fitting code."""
+"""The built-in craft judges: craft/heuristic (text features, no model) and craft/heuristic-lm (the same plus the
+embedded model's predictability), their features and their fitting code."""

@@ -1,4 +1,4 @@
-"""Craft advice as the judge's weights: each direction fixed in advance, one common strength fitted.
+"""Craft advice as the judge's weights: each direction fixed in advance, one strength per kind of evidence fitted.
 
 A logistic fit on the development pairs learns what separates *those* pairs: fitted
 on one source and scored on the other it reaches 58-64 %, and features such as
@@ -15,6 +15,13 @@ decides no verdict.
 
 Features without a settled direction in craft advice (mean sentence length, long
 and short sentences, lexical variety, similes, semicolons) get no weight.
+
+`craft/heuristic-lm` adds one feature of another kind, how open-ended the text is
+to a language model (predictability.py), also in an advised direction (surprise
+the reader). It gets a strength of its own, so two numbers are fitted: how much to
+trust the habits and how much the model's reading. Their ratio does decide
+verdicts where the two disagree; under leave-one-source-out it held up better than
+one common strength (benchmarks/fit_heuristic.py; both are in the README).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from punchup.judging.heuristic.features import MODEL_FEATURES
 from punchup.judging.heuristic.fit import FittedModel, Standardiser, fit_logistic, fitted_model, symmetric_rows
 
 # +1: the better text has more of it; -1: less. The reason is the advice, in a script editor's words.
@@ -39,23 +47,40 @@ ADVICE: dict[str, int] = {
     "triads": -1,  # the reflexive list of three
     "em_dashes": -1,  # the dash habit of generated prose
     "exclamations": -1,  # let the sentence carry the force
+    # craft/heuristic-lm only (predictability.py): surprise the reader; the expected next word, again and again,
+    # is the stock phrase at the scale of a word
+    "open_endedness": +1,
 }
-STRENGTH_L2 = 1e-4  # the one common strength is barely regularised: one number, hundreds of pairs
+STRENGTH_L2 = 1e-4  # the strengths are barely regularised: one or two numbers, hundreds of pairs
 
 
 def directions(features: Sequence[str]) -> np.ndarray:
     return np.array([float(ADVICE.get(name, 0)) for name in features])
 
 
+def strength_groups(features: Sequence[str]) -> list[list[int]]:
+    """Column indices that share one fitted strength: the craft habits together, each model-measured feature alone.
+
+    A habit count and a language model's reading of the whole text are different kinds of evidence, on scales
+    no advice relates; one common strength would let the dozen habits outvote the model feature by count alone."""
+    model = {feature.name for feature in MODEL_FEATURES}
+    habits = [i for i, name in enumerate(features) if name not in model]
+    return [group for group in [habits] + [[i] for i, name in enumerate(features) if name in model] if group]
+
+
 def fit_advice(features_first: np.ndarray, features_second: np.ndarray, first_wins: np.ndarray, groups: np.ndarray,
                clip: float = 3.0, tie_band: float = 0.0, lambdas: tuple[float, ...] = (), *,
                features: Sequence[str]) -> FittedModel:
-    """Unit weights in the advised directions times one strength fitted on these pairs (same shape as fit_pairs)."""
+    """Unit weights in the advised directions times a strength per group fitted on these pairs (fit_pairs' shape)."""
     del groups, lambdas  # nothing is selected, so there is nothing to cross-validate
     signs = directions(features)
     scaler = Standardiser.fit(np.vstack([features_first, features_second]), clip)
     differences = scaler.apply(features_first) - scaler.apply(features_second)
-    advised = (differences @ signs)[:, None]
-    strength = float(fit_logistic(*symmetric_rows(advised, first_wins), l2=STRENGTH_L2)[0])
-    weights = max(strength, 1e-3) * signs  # a source where the advice fails gets a faint judge, never a reversed one
+    members = strength_groups(features)
+    advised = np.column_stack([differences[:, group] @ signs[group] for group in members])
+    strengths = fit_logistic(*symmetric_rows(advised, first_wins), l2=STRENGTH_L2)
+    weights = np.zeros(len(features))
+    for group, strength in zip(members, strengths):
+        # a source where the advice fails gets a faint judge, never a reversed one
+        weights[group] = max(float(strength), 1e-3) * signs[group]
     return fitted_model(scaler, STRENGTH_L2, weights, features_first, features_second, first_wins, tie_band)

@@ -54,7 +54,12 @@ FEATURES: tuple[Feature, ...] = (
     Feature("off_target_length", "further from the requested length", "closer to the requested length"),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
-FEATURE_BY_NAME: dict[str, Feature] = {f.name: f for f in FEATURES}
+# Features a language model measures (predictability.py), used only by judges whose weights name them.
+MODEL_FEATURES: tuple[Feature, ...] = (
+    Feature("open_endedness", "keeps the reader guessing: the next word is seldom the expected one",
+            "predictable: word after word is the one a reader expects"),
+)
+FEATURE_BY_NAME: dict[str, Feature] = {f.name: f for f in FEATURES + MODEL_FEATURES}
 
 LONG_SENTENCE_WORDS = 35
 SHORT_SENTENCE_WORDS = 5

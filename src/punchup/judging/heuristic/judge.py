@@ -14,20 +14,29 @@ Pairwise, P(x better) = sigmoid(w · (z(x) − z(y)) − (flaws(x) − flaws(y))
 antisymmetric by construction, so the two presentation orders cannot disagree;
 both are still combined by the same code as the LLM judge. Rationales are margin
 notes in the craft's words; the weights and logits behind them are in `raw`.
+
+`craft/heuristic-lm` is the same judge with one more feature, how predictable the
+text is word by word to the embedded model (predictability.py), and its own
+weights (weights-lm.json). It reads every judged text with SmolLM2 once, so it is
+model-backed, still deterministic and offline; it generalises better
+(benchmarks/fit_heuristic.py), which is why it is the default judge.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 from punchup.judging.guard import detect_injection
 from punchup.judging.heuristic.criteria import NOT_JUDGED, criterion_signals
 from punchup.judging.heuristic.flaws import Flaw, flaw_logits, flaws
+from punchup.judging.heuristic.features import text_features
 from punchup.judging.heuristic.scorer import (
     WEIGHTS_PATH,
     CraftScorer,
     HeuristicWeights,
+    Measure,
     difference,
     load_weights,
     sigmoid,
@@ -41,6 +50,9 @@ from punchup.store import Store
 from punchup.util.hashing import content_key
 
 HEURISTIC_JUDGE = "craft/heuristic"
+HEURISTIC_LM_JUDGE = "craft/heuristic-lm"
+LM_WEIGHTS_PATH = WEIGHTS_PATH.with_name("weights-lm.json")
+WEIGHTS_FOR = {HEURISTIC_JUDGE: WEIGHTS_PATH, HEURISTIC_LM_JUDGE: LM_WEIGHTS_PATH}
 # Part of every cache key: a change to the flaw rules or criterion signals never reuses old verdicts.
 RULES_VERSION = "3"
 # |P - 0.5| within this is a tie: the features cannot tell the texts apart. The L2-regularised
@@ -50,19 +62,19 @@ DECISION_MARGIN = 0.02
 # What an empty text costs in a comparison: more than any flaw, so it loses to anything with words.
 EMPTY_LOGITS = 20.0
 
-__all__ = ["DECISION_MARGIN", "HEURISTIC_JUDGE", "WEIGHTS_PATH", "CraftScorer", "HeuristicJudge", "HeuristicWeights",
-           "create", "fit_statement", "load_weights"]
+__all__ = ["DECISION_MARGIN", "HEURISTIC_JUDGE", "HEURISTIC_LM_JUDGE", "LM_WEIGHTS_PATH", "WEIGHTS_FOR", "WEIGHTS_PATH",
+           "CraftScorer", "HeuristicJudge", "HeuristicWeights", "create", "fit_statement", "load_weights"]
 
 
-def fit_statement() -> str:
-    """How the shipped weights were fitted and how they did on sources they never saw, for calibrate and the README."""
-    fit = load_weights().fit
+def fit_statement(name: str = HEURISTIC_JUDGE) -> str:
+    """How a craft judge's shipped weights were fitted and how they did on sources they never saw, for calibrate."""
+    fit = load_weights(WEIGHTS_FOR[name]).fit
     sources = ", ".join(fit.get("sources") or fit.get("data") or [])
     held_out = fit.get("leave_one_source_out") or {}
-    parts = [f"{HEURISTIC_JUDGE} weights were fitted on {sources} ({fit.get('pairs')} pairs)"]
+    parts = [f"{name} weights were fitted on {sources} ({fit.get('pairs')} pairs)"]
     if held_out:
         parts.append("leave-one-source-out accuracy (fitted without the source it is scored on): "
-                     + ", ".join(f"{name} {value:.0%}" for name, value in held_out.items()))
+                     + ", ".join(f"{source} {value:.0%}" for source, value in held_out.items()))
     if "cv_accuracy_mean_over_fold_seeds" in fit:
         parts.append(f"cross-validated within those sources {fit['cv_accuracy_mean_over_fold_seeds']:.0%}")
     parts.append(f"on its own training pairs it scores {fit.get('training_accuracy', 0):.0%} (training accuracy, not a test)")
@@ -77,14 +89,30 @@ def _margin_notes(found: list[Flaw]) -> str:
     return "; ".join(f.note for f in found)
 
 
+def _measure(weights: HeuristicWeights, meter: Any) -> tuple[Measure, str | None]:
+    """What the weights' features are measured with, and the model measurement's version for cache keys."""
+    if not weights.model_features:
+        return text_features, None
+    from punchup.judging.heuristic.predictability import WithOpenEndedness, shared_meter
+
+    meter = meter or shared_meter()
+    return WithOpenEndedness(meter), meter.version
+
+
 class HeuristicJudge:
-    """Answers rubric and pairwise requests like the LLM judges, and caches verdicts in the Store."""
+    """Answers rubric and pairwise requests like the LLM judges, and caches verdicts in the Store.
 
-    name = HEURISTIC_JUDGE
+    `meter` (a predictability.PredictabilityMeter) is used only by weights with a model feature; by
+    default the process's shared meter on the embedded model, loaded on the first text it reads."""
 
-    def __init__(self, store: Store, weights: HeuristicWeights | None = None):
+    def __init__(self, store: Store, weights: HeuristicWeights | None = None, name: str = HEURISTIC_JUDGE,
+                 meter: Any = None):
         self.store = store
-        self.scorer = CraftScorer(weights or load_weights())
+        self.name = name
+        weights = weights or load_weights(WEIGHTS_FOR[name])
+        measure, self.measure_version = _measure(weights, meter)
+        self.meter = getattr(measure, "meter", None)
+        self.scorer = CraftScorer(weights, measure)
 
     @property
     def fitted_sources(self) -> list[str]:
@@ -97,10 +125,14 @@ class HeuristicJudge:
             weights_from_pairs,  # numpy: only when fitting
         )
 
-        return HeuristicJudge(self.store, weights_from_pairs(pairs, sources, method=self.scorer.weights.method))
+        weights = self.scorer.weights
+        refitted = weights_from_pairs(pairs, sources, method=weights.method, features=weights.features,
+                                      measure=self.scorer.measure)
+        return HeuristicJudge(self.store, refitted, self.name, self.meter)
 
     def _key(self, kind: str, pack: Pack, prompt: PromptSpec, **subject: Any) -> str:
         return content_key({"kind": kind, "judge": self.name, "weights": self.scorer.weights.version, "rules": RULES_VERSION,
+                            **({"measure": self.measure_version} if self.measure_version else {}),
                             "pack": pack.content_hash, "prompt": prompt.id, "brief": prompt.text,
                             "target_words": prompt.target_words, **subject})
 
@@ -109,11 +141,16 @@ class HeuristicJudge:
         stored = self.store.get_judgment(key)
         if stored is not None:
             return RubricResult.model_validate({**stored["result"], "cached": True})
-        result = self.rubric(pack, prompt, text, persona)
+        result = await self._off_the_event_loop(self.rubric, pack, prompt, text, persona)
         self.store.put_judgment(key, kind="persona" if persona else "rubric", judge=self.name, pack=pack.name,
                                 pack_hash=pack.content_hash, subject=content_key(text), ok=result.ok,
                                 result=result.model_dump(exclude={"cached"}), raw=result.raw, error=result.error)
         return result
+
+    async def _off_the_event_loop(self, verdict: Any, *args: Any) -> Any:
+        """A verdict that reads texts with the model (a third of a second each) runs in a worker thread, so a
+        server's event loop keeps answering meanwhile; the text-only judge answers in microseconds, in place."""
+        return await asyncio.to_thread(verdict, *args) if self.meter is not None else verdict(*args)
 
     def craft_linear(self, text: str, pack: Pack, prompt: PromptSpec) -> tuple[float, list[Flaw]]:
         """The logit a comparison uses: fitted craft score minus the fixed cost of each flaw."""
@@ -163,7 +200,7 @@ class HeuristicJudge:
         stored = self.store.get_judgment(key)
         if stored is not None:
             return PairResult.model_validate({**stored["result"], "cached": True})
-        result = self.pair(pack, prompt, text_x, text_y)
+        result = await self._off_the_event_loop(self.pair, pack, prompt, text_x, text_y)
         self.store.put_judgment(key, kind="pairwise", judge=self.name, pack=pack.name, pack_hash=pack.content_hash,
                                 subject=f"{content_key(text_x)}|{content_key(text_y)}", ok=result.ok,
                                 result=result.model_dump(exclude={"cached"}), raw=result.raw, error=result.error)
@@ -215,9 +252,11 @@ def order_verdicts(pack: Pack, p_first: float) -> dict[str, Any]:
 
 
 def _build(name: str, store: Store, model_for: Any) -> tuple[HeuristicJudge, HeuristicJudge]:
-    judge = HeuristicJudge(store)  # one object answers rubric and pairwise requests; it needs no model
+    # One object answers rubric and pairwise requests; it calls no model through model_for (the -lm judge
+    # reads texts with its own predictability meter).
+    judge = HeuristicJudge(store, name=f"craft/{name}")
     return judge, judge
 
 
 # The `craft/` judge family in punchup.registry.judges.
-create = JudgeFamily(names=lambda: [HEURISTIC_JUDGE.partition("/")[2]], build=_build)
+create = JudgeFamily(names=lambda: [judge.partition("/")[2] for judge in WEIGHTS_FOR], build=_build)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from punchup.judging.heuristic.features import (
     FEATURE_BY_NAME,
     FEATURE_VERSION,
+    MODEL_FEATURES,
     text_features,
 )
 from punchup.util.hashing import content_key
@@ -63,6 +65,12 @@ class HeuristicWeights(BaseModel):
         return str(self.fit.get("method_key", "logistic"))
 
     @property
+    def model_features(self) -> list[str]:
+        """The features these weights need a language model for (predictability.py); none for `craft/heuristic`."""
+        needing = {feature.name for feature in MODEL_FEATURES}
+        return [name for name in self.features if name in needing]
+
+    @property
     def sources(self) -> list[str]:
         """The data sources these weights were fitted on: accuracy there is training accuracy."""
         return list(self.fit.get("sources") or self.fit.get("data") or [])
@@ -98,16 +106,18 @@ class Contribution:
 
 
 Vector = tuple[float, ...]  # one value per feature, in the weights' feature order; a dozen, so plain Python
+Measure = Callable[[str], dict[str, float]]  # a text's raw feature values by name (text_features, plus model ones)
 
 
 class CraftScorer:
     """Pure arithmetic on one set of weights; knows nothing about packs or the store."""
 
-    def __init__(self, weights: HeuristicWeights):
+    def __init__(self, weights: HeuristicWeights, measure: Measure = text_features):
         self.weights = weights
+        self.measure = measure
 
     def standardised(self, text: str) -> Vector:
-        values = text_features(text)
+        values = self.measure(text)
         limit = self.weights.clip
         return tuple(
             min(limit, max(-limit, (values[name] - mean) / scale))
