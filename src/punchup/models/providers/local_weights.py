@@ -182,14 +182,14 @@ def derive(source: Path, digest: str, fuse_qkv: bool, folder: Path | None = None
 
     `digest` is the source file's SHA-256 (the copies are named after it, so an edited source gets new copies).
     Fuse q/k/v only for a model loaded without a user adapter: an adapter names the separate matrices."""
-    layout = _layout_to_convert(source)
-    if layout is None:
-        return None
     folder = folder or cache_root() / "weights"
     stem = _file_stem(source, digest, fuse_qkv)
     derived = DerivedWeights(folder / f"{stem}.gguf", folder / f"{stem}-offsets.gguf")
     if derived.model.is_file() and derived.offsets.is_file():
-        return derived
+        return derived  # written for this very content and VERSION: no need to read the header again (0.1 s)
+    layout = _layout_to_convert(source)
+    if layout is None:
+        return None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         source_bytes = np.memmap(source, dtype=np.uint8, mode="r")
