@@ -45,7 +45,8 @@ def _no_punchup_settings_from_the_shell(monkeypatch: pytest.MonkeyPatch, tmp_pat
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Markers say what a test really uses: the real model only through the `smollm2` fixture of a `real` test,
-    the llama.cpp server only in a `server` test, so `-m "not real"` really runs without the model."""
+    the llama.cpp server only in a `server` test, so `-m "not real"` generates nothing with the model. (A test that
+    judges with the default judge, craft/heuristic-lm, still has SmolLM2 read its texts: that judge's meter.)"""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         for fixture, marker in (("smollm2", "real"), ("llama_server", "server")):

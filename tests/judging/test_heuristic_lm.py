@@ -147,3 +147,13 @@ def test_calibrate_reports_the_lm_judge_held_out_on_each_source_from_the_command
     assert "held out: wq-style-mimic.jsonl" in out and "refitted on lamp-scored-paragraphs.jsonl" in out
     assert "held out: lamp-scored-paragraphs.jsonl" in out and "refitted on wq-style-mimic.jsonl" in out
     assert f"{HEURISTIC_LM_JUDGE} weights were fitted on" in out and "training accuracy" in out
+
+
+@pytest.mark.real
+def test_a_cache_folder_that_cannot_be_written_costs_only_the_memory_of_values(tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    meter = PredictabilityMeter(cache_folder=blocked / "predictability")
+    value = meter.open_endedness(VARIED)
+    assert value > 0 and meter.open_endedness(VARIED) == value and meter.model_calls == 1
+    meter.close()

@@ -94,9 +94,12 @@ class PredictabilityMeter:
         return values
 
     def _append(self, key: str, value: float) -> None:
-        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-        with self.cache_file.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps({"key": key, "value": value}) + "\n")
+        try:
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            with self.cache_file.open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps({"key": key, "value": value}) + "\n")
+        except OSError:
+            return  # no room or no right to write: the value is kept in memory, and read again in a later run
 
     def _evaluate(self, text: str) -> float:
         llm = self._loaded()
