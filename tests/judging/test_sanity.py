@@ -7,7 +7,9 @@ import json
 
 import pytest
 
-from tests.conftest import run_main
+from punchup.analysis.calibration_data import load_pairs
+from punchup.judging.heuristic.flaws import flaws, scramble_tells
+from tests.conftest import SHARED, run_main
 from punchup.judging.factory import DEFAULT_JUDGE
 from punchup.judging.heuristic.judge import HeuristicJudge
 from punchup.judging.records import PairResult
@@ -27,7 +29,26 @@ def test_cases_cover_the_crafts_and_every_degenerate_kind_the_issue_names():
     kinds = {kind for case in cases for kind in degenerate_rivals(case, *_prompt(case))}
     assert kinds >= {"repetition loop", "brief echoed back", "lorem ipsum", "empty answer", "one-line answer", "refusal",
                      "prose where a Fountain scene was asked for", "shot list with none of the required moves",
-                     "right format, nonsense inside"}
+                     "right format, nonsense inside", "words scrambled (a fifth moved)"}
+
+
+def test_scramble_tells_count_word_orders_english_does_not_have():
+    assert scramble_tells("She set the of lamp down. He said the sea. and then nothing. The keeper a The wick.") == 3
+    clean = ("In The Times, Nell read about the storm. It was 4 p.m. and raining; e.g. the boats stayed in. "
+             "Then the keeper, a tall man, said: the light is out.")
+    assert scramble_tells(clean) == 0
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "wq-style-mimic.jsonl").exists(), reason="development data not present")
+def test_no_development_paragraph_reads_as_scrambled_but_a_lightly_scrambled_one_does():
+    loaded = load_pairs([SHARED / "data" / "wq-style-mimic.jsonl", SHARED / "data" / "lamp-scored-paragraphs.jsonl"])
+    texts = sorted({t for item in loaded for t in (item.pair.text_a, item.pair.text_b)})
+    case = next(c for c in load_cases() if c.pack == "fiction")
+    pack, prompt = _prompt(case)
+    assert len(texts) > 1000 and not [t for t in texts if "scrambled" in {f.code for f in flaws(t, pack, prompt)}]
+    scrambled = degenerate_rivals(case, pack, prompt)["words scrambled (a fifth moved)"]
+    assert sorted(scrambled.split()) == sorted(case.text.split()) and scrambled != case.text  # the same words, moved
+    assert "scrambled" in {f.code for f in flaws(scrambled, pack, prompt)}
 
 
 def test_nonsense_in_format_keeps_the_layout_and_loses_the_words():

@@ -4,8 +4,10 @@ The competent texts are hand-written answers to one brief of each built-in
 craft (sanity_cases.yaml). From each, the suite builds degenerate rivals a
 working writer would throw out on sight: a repetition loop, the brief echoed
 back, lorem ipsum, an empty and a one-line answer, a refusal, prose where a
-Fountain scene was asked for, a shot list without the required moves, and the
-right format with nonsense inside. Each pair is put to the judge twice, once in
+Fountain scene was asked for, a shot list without the required moves, the
+right format with nonsense inside, and the competent text itself with a fifth of
+its words moved to other places (scrambling breaks up the habits a craft judge
+counts against a text, so it must not pass for fresher writing). Each pair is put to the judge twice, once in
 each order (and each judge call compares both orders itself), and passes only
 if the competent text wins both times. A failed judgment is a failure, never a
 pass. Any judge can be run: built-in, learned or an LLM (`punchup calibrate --sanity`).
@@ -28,6 +30,7 @@ from punchup.packs import Pack, PromptSpec, load_pack
 
 CASES_PATH = Path(__file__).with_name("sanity_cases.yaml")
 LOOP_TIMES = 12
+SCRAMBLED_SHARE = 0.2  # of the competent text's words moved: enough to read as broken, few enough to keep its habits
 CONCURRENCY = 4
 
 _LOREM = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore "
@@ -88,6 +91,19 @@ def _salad(count: int, seed: int) -> str:
     return " ".join(rng.choice(_SALAD) for _ in range(count)).capitalize() + "."
 
 
+def _scrambled(text: str, seed: int, share: float = SCRAMBLED_SHARE) -> str:
+    """`text` with `share` of its words swapped among their places, line breaks (and so the layout) kept."""
+    lines = [line.split() for line in text.splitlines()]
+    places = [(row, column) for row, line in enumerate(lines) for column in range(len(line))]
+    rng = random.Random(seed)
+    chosen = rng.sample(places, max(2, int(share * len(places))))
+    moved = [lines[row][column] for row, column in chosen]
+    rng.shuffle(moved)
+    for (row, column), word in zip(chosen, moved):
+        lines[row][column] = word
+    return "\n".join(" ".join(line) for line in lines)
+
+
 def _nonsense_in_format(pack: Pack, text: str, seed: int) -> str | None:
     """The competent text's layout kept line for line, every line's words replaced by word salad."""
     if pack.name not in ("screenplay", "camera", "comedy", "ad-script"):
@@ -116,6 +132,7 @@ def degenerate_rivals(case: SanityCase, pack: Pack, prompt: PromptSpec) -> dict[
         "one-line answer": _first_line(case.text),
         "refusal": _REFUSAL,
         "word salad": _salad(len(case.text.split()), seed),
+        "words scrambled (a fifth moved)": _scrambled(case.text, seed),
     }
     if "fountain" in (pack.output_format or "").lower():
         prose = next(c.text for c in load_cases() if c.pack == "fiction")

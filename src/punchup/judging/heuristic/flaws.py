@@ -10,6 +10,7 @@ rationale names the flaw as an editor would.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -28,6 +29,12 @@ LOOP_SHARE = 0.34  # repeated lines (or 4-grams) beyond this share of the text i
 ECHO_SHARE = 0.5  # this share of the text's 4-grams copied from the brief is the brief handed back
 FUNCTION_SHARE = 0.18  # English prose runs at 35-55 % function words; word salad far below
 MIN_WORDS = 25  # an answer shorter than this is a line, not a piece (unless the brief asks for less)
+# Word order no English sentence has: measured on the 1,140 development paragraphs (authors, imitations, LLM drafts
+# and their edits), none has two such tells and the most is 0.6 per 100 words; moving a tenth of a text's words
+# to other places gives two or more in 73 % of them, a fifth in 97 %. Both craft judges preferred such texts to the
+# original in 13-15 of 18 sanity pairs before this rule: scrambling breaks up the habits they count against a text.
+SCRAMBLE_TELLS = 2
+SCRAMBLE_PER_100_WORDS = 1.0
 
 _LOREM = frozenset("lorem ipsum dolor sit amet consectetur adipiscing elit eiusmod tempor incididunt labore "
                    "dolore magna aliqua enim minim veniam quis nostrud exercitation ullamco laboris nisi".split())
@@ -37,6 +44,22 @@ _FUNCTION_WORDS = frozenset(
     "which where there here do does did have has had will would can could should may might must up out into "
     "over under about after before just all any some one".split()
 )
+
+
+# An article straight before a word no noun phrase starts with ("the of", "a the", "the was", "an he").
+_ARTICLE_THEN_FUNCTION = re.compile(r"(?<![\w'\u2019-])(?:the|a|an)\s+(?:the|a|an|of|to|in|on|at|by|for|with|from|and|or|"
+                                    r"but|is|are|was|were|he|she|they|we|I)\b")
+# A capitalised function word in the middle of a line of lowercase words ("the lamp The sea"), not a title's run of capitals.
+_CAPITAL_MID_SENTENCE = re.compile(r"(?<=[a-z]) (?:The|A|An|And|But|Or|He|She|They|We|It|Of|To|In|With|For|From|At|On|Is|"
+                                   r"Was)\b(?! [A-Z])")
+# A full stop, then a lowercase word ("the sea. and"), after a word of two letters or more (not "e.g." or "p.m.").
+_LOWERCASE_AFTER_STOP = re.compile(r"(?<![.\w])[a-z]{2,}[.!?] +[a-z]")
+
+
+def scramble_tells(text: str) -> int:
+    """How many places in `text` put words in an order English does not have."""
+    return sum(len(pattern.findall(text)) for pattern in (_ARTICLE_THEN_FUNCTION, _CAPITAL_MID_SENTENCE,
+                                                             _LOWERCASE_AFTER_STOP))
 
 
 @dataclass(frozen=True)
@@ -87,6 +110,9 @@ def flaws(text: str, pack: Pack, prompt: PromptSpec) -> list[Flaw]:
         share = sum(t in _FUNCTION_WORDS for t in tokens) / len(tokens)
         if share < FUNCTION_SHARE:
             found.append(Flaw("nonsense", "words without sentences: it does not parse as English", SEVERE))
+    tells = scramble_tells(text)
+    if tells >= SCRAMBLE_TELLS and 100 * tells / max(1, len(tokens)) >= SCRAMBLE_PER_100_WORDS:
+        found.append(Flaw("scrambled", f"words out of order: {tells} places no English sentence reads that way", MAJOR))
     if prompt.expect != "refuse" and classify_refusal(text).label == "refuse":
         found.append(Flaw("refusal", "declines a brief it was asked to write", SEVERE))
     if _expects_fountain(pack) and tokens and fountain_shape(text).validity < 0.5:

@@ -54,7 +54,7 @@ HEURISTIC_LM_JUDGE = "craft/heuristic-lm"
 LM_WEIGHTS_PATH = WEIGHTS_PATH.with_name("weights-lm.json")
 WEIGHTS_FOR = {HEURISTIC_JUDGE: WEIGHTS_PATH, HEURISTIC_LM_JUDGE: LM_WEIGHTS_PATH}
 # Part of every cache key: a change to the flaw rules or criterion signals never reuses old verdicts.
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 # |P - 0.5| within this is a tie: the features cannot tell the texts apart. The L2-regularised
 # probabilities are conservative: at 0.05, 30 % of held-out expert pairs became ties and nested-CV
 # accuracy fell from 79 % to 74 %; 0.02 ties about 12 % of them (see benchmarks/fit_heuristic.py).
