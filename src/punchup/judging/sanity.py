@@ -7,9 +7,9 @@ back, lorem ipsum, an empty and a one-line answer, a refusal, prose where a
 Fountain scene was asked for, a shot list without the required moves, the
 right format with nonsense inside, and the competent text itself with a fifth of
 its words moved to other places (scrambling breaks up the habits a craft judge
-counts against a text, so it must not pass for fresher writing). Each pair is put to the judge twice, once in
-each order (and each judge call compares both orders itself), and passes only
-if the competent text wins both times. A failed judgment is a failure, never a
+counts against a text, so it must not pass for fresher writing). Each pair is
+put to the judge twice, once in each order (and each judge call compares both
+orders itself), and passes only if the competent text wins both times. A failed judgment is a failure, never a
 pass. Any judge can be run: built-in, learned or an LLM (`punchup calibrate --sanity`).
 """
 
