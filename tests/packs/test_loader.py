@@ -174,6 +174,13 @@ def test_unknown_key_without_close_match_lists_allowed_fields(tmp_path: Path) ->
     assert "generation.zzz: unknown field (allowed: temperature, max_tokens, samples)" in message
 
 
+def test_a_key_made_of_a_line_break_is_quoted_and_the_message_stays_one_line(tmp_path: Path) -> None:
+    # Found by the mutation property test below: a YAML key "\n" used to split the message over two lines.
+    text = replace_once(VALID, "  max_tokens: 300", '  max_tokens: 300\n  "\\n": 1')
+    message = error_for(write(tmp_path, text))
+    assert "\n" not in message and "generation.'\\n': unknown field (allowed: temperature, max_tokens, samples)" in message
+
+
 def test_duplicate_prompt_id_points_at_second_occurrence(tmp_path: Path) -> None:
     text = replace_once(VALID, "  - id: jokes", "  - id: heist")
     message = error_for(write(tmp_path, text))

@@ -52,7 +52,7 @@ def describe_validation_error(error: ValidationError, root: yaml.Node, label: st
         if detail["type"] == "invalid_key":
             # Here the last loc element is the offending key itself, not a
             # field name, so name it in the message rather than the path.
-            message = f"key {loc[-1]} is not text; put it in quotes"
+            message = f"key {_key_text(loc[-1])} is not text; put it in quotes"
             loc = loc[:-1]
         problems.append((line, loc, message))
     # Report the problem nearest the top of the file: it is the one an
@@ -120,8 +120,15 @@ def _format_loc(loc: tuple[Any, ...]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            out += f".{_key_text(part)}" if out else _key_text(part)
     return out
+
+
+def _key_text(key: Any) -> str:
+    """A key as the message shows it: quoted and escaped when it is empty or holds spaces or control characters
+    (a key "\n" must not break the one-line message)."""
+    text = str(key)
+    return text if text and text.isprintable() and not any(c.isspace() for c in text) else repr(text)
 
 
 def line_at(root: yaml.Node, loc: tuple[Any, ...]) -> int:
