@@ -89,14 +89,14 @@ def _margin_notes(found: list[Flaw]) -> str:
     return "; ".join(f.note for f in found)
 
 
-def _measure(weights: HeuristicWeights, meter: Any) -> tuple[Measure, str | None]:
-    """What the weights' features are measured with, and the model measurement's version for cache keys."""
+def _measure(weights: HeuristicWeights, meter: Any) -> tuple[Measure, Any]:
+    """What the weights' features are measured with, and the meter it reads texts with (None: text only)."""
     if not weights.model_features:
         return text_features, None
     from punchup.judging.heuristic.predictability import WithOpenEndedness, shared_meter
 
     meter = meter or shared_meter()
-    return WithOpenEndedness(meter), meter.version
+    return WithOpenEndedness(meter), meter
 
 
 class HeuristicJudge:
@@ -110,8 +110,7 @@ class HeuristicJudge:
         self.store = store
         self.name = name
         weights = weights or load_weights(WEIGHTS_FOR[name])
-        measure, self.measure_version = _measure(weights, meter)
-        self.meter = getattr(measure, "meter", None)
+        measure, self.meter = _measure(weights, meter)
         self.scorer = CraftScorer(weights, measure)
 
     @property
@@ -132,7 +131,7 @@ class HeuristicJudge:
 
     def _key(self, kind: str, pack: Pack, prompt: PromptSpec, **subject: Any) -> str:
         return content_key({"kind": kind, "judge": self.name, "weights": self.scorer.weights.version, "rules": RULES_VERSION,
-                            **({"measure": self.measure_version} if self.measure_version else {}),
+                            **({"measure": self.meter.version} if self.meter is not None else {}),
                             "pack": pack.content_hash, "prompt": prompt.id, "brief": prompt.text,
                             "target_words": prompt.target_words, **subject})
 
