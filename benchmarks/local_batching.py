@@ -3,10 +3,11 @@
   sequential  today's path before batching: llama-cpp-python's create_chat_completion,
               one call at a time on one worker thread (a provider registered here, `legacy/`)
   batched     punchup's `local/` provider: concurrent calls share decode steps, on the
-              Q4_0 + offsets copy of the Q4_1 weights (models/providers/local_weights.py)
+              Q4_0 + offsets copy of the Q4_1 weights (models/providers/local_weights.py),
+              with flash attention over a Q8_0 KV cache (models/providers/local_engine.py)
   as-is       the batched provider on the Q4_1 file as it is (`batch_weights=False`, `asis/`)
 
-All run the quick bench's own generate stage (Bench.generate, bench concurrency 8, an
+All run the quick bench's own generate stage (Bench.generate, the bench's default concurrency, an
 empty store), so the prompts, seeds and lengths are those of `make bench`. Each
 measurement runs in a fresh interpreter, in rotating rounds; the figures are
 medians. Texts are compared too: the as-is batched path must write exactly what the

@@ -10,6 +10,7 @@ import pytest
 from punchup.errors import ModelError
 from punchup.models import GenerateConfig, Message
 from punchup.models.providers.local import LocalModel
+from punchup.models.providers.local_engine import FLASH_CACHE_TYPE, flash_attention
 
 pytestmark = pytest.mark.real
 
@@ -47,6 +48,16 @@ COMPANY = [
 def smollm2() -> LocalModel:
     # One thread: on a busy shared machine llama.cpp's spinning worker threads slow each other down.
     return LocalModel("smollm2", n_threads=1)
+
+
+def _reference_llama(files):
+    """llama-cpp-python's own single-request path on the files the engine loads, with the engine's attention."""
+    from llama_cpp import Llama
+
+    flash = flash_attention(files)
+    return Llama(model_path=str(files.model), lora_path=str(files.offsets) if files.offsets else None, n_ctx=4096,
+                 n_threads=1, verbose=False, seed=0, flash_attn=flash, type_k=FLASH_CACHE_TYPE if flash else None,
+                 type_v=FLASH_CACHE_TYPE if flash else None)
 
 
 def _fingerprint(generation) -> tuple[str, str, int, int]:
@@ -94,13 +105,11 @@ async def test_fewer_slots_than_requests_queue_and_still_give_the_same_text(smol
 async def test_same_text_as_llama_cpp_python_create_chat_completion_on_the_same_weights(batch_weights):
     """On the file as it is: what the provider wrote before batching, so stores filled by it keep matching
     new calls with batch_weights=False. On the batch-friendly copy: what llama.cpp's own path writes on it."""
-    from llama_cpp import Llama
-
     model = LocalModel("smollm2", n_threads=1, batch_weights=batch_weights)
     files = model.engine().files
     assert (files.offsets is not None) == batch_weights and ("q4_0-qkv" in files.model.name) == batch_weights
-    llm = Llama(model_path=str(files.model), lora_path=str(files.offsets) if files.offsets else None, n_ctx=4096,
-                n_threads=1, verbose=False, seed=0)
+    assert model.engine().flash == batch_weights  # the file as it is keeps classic attention
+    llm = _reference_llama(files)
     try:
         for messages, config in REQUESTS:
             kwargs = dict(messages=[m.model_dump() for m in messages], temperature=config.temperature,
@@ -159,8 +168,6 @@ async def test_prompts_that_open_alike_share_their_prefix_and_write_what_llama_c
     """A new prompt starts from the KV stream of a running or finished request with the same opening
     (local_prefix.py): copied from a running stream, reused in place from a finished one, or everything but
     the last token of an identical prompt. The texts are still those of llama.cpp's own single-request path."""
-    from llama_cpp import Llama
-
     system = "You write short literary fiction. Prefer the concrete detail; let dialogue carry subtext. " * 6
     requests = [
         (_user("Write an opening line about a ferry.", system), GenerateConfig(temperature=0.9, max_tokens=24, seed=1)),
@@ -170,9 +177,7 @@ async def test_prompts_that_open_alike_share_their_prefix_and_write_what_llama_c
     ]
     model = LocalModel("smollm2", n_threads=1, parallel=3)  # its own engine: nothing held yet
     engine = model.engine()
-    files = engine.files
-    llm = Llama(model_path=str(files.model), lora_path=str(files.offsets) if files.offsets else None, n_ctx=4096,
-                n_threads=1, verbose=False, seed=0)
+    llm = _reference_llama(engine.files)
     try:
         expected = []
         for messages, config in requests:
@@ -190,3 +195,27 @@ async def test_prompts_that_open_alike_share_their_prefix_and_write_what_llama_c
     before = engine.prefixes.reused_tokens
     assert [text for text, *_ in await _alone(model, requests)] == expected
     assert engine.prefixes.reused_tokens - before >= 4 * (system_tokens - 10)
+
+
+LONG_SYSTEM = "You write short literary fiction. Prefer the concrete detail; let dialogue carry subtext. " * 30
+# Prompts of hundreds of tokens, texts past 512 cells, short requests that leave gaps between the running slots (closed
+# by moving sequences down), and a long one that ends alone.
+LONG_REQUESTS = [
+    (_user("Write a long story about a ferry.", LONG_SYSTEM), GenerateConfig(temperature=0.0, max_tokens=160)),
+    (_user("Write a long story about a ferry.", LONG_SYSTEM), GenerateConfig(temperature=0.9, max_tokens=120, seed=1)),
+    (_user("Tell three jokes about cats."), GenerateConfig(temperature=1.0, max_tokens=8, seed=3)),
+    (_user("Write a poem about rain that goes on and on."), GenerateConfig(temperature=1.1, max_tokens=420, seed=8)),
+    (_user("List ten animals."), GenerateConfig(temperature=0.0, max_tokens=12)),
+]
+
+
+async def test_long_texts_are_the_same_alone_and_in_company_that_comes_and_goes():
+    # Two threads, as the bench runs: ggml shares one step's rows between threads.
+    model = LocalModel("smollm2", n_threads=2, parallel=5)
+    alone = await _alone(model, LONG_REQUESTS)
+    assert [c for *_, c in alone][2:] == [8, 420, 12] and alone[0][2] > 512  # the poem ran its length
+    engine = model.engine()
+    moves = engine.moves
+    assert await _together(model, LONG_REQUESTS) == alone
+    assert engine.moves > moves  # the short requests finished first and the poem moved down into a freed slot
+    assert await _together(model, list(reversed(LONG_REQUESTS)), stagger_s=0.3) == list(reversed(alone))

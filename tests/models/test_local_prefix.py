@@ -60,6 +60,18 @@ def test_when_every_free_slot_holds_something_the_least_recently_used_is_overwri
     assert slots.choose([3, 3], running=set()) == Start(slot=0, source=None, shared=0)
 
 
+def test_a_moved_sequence_holds_its_prompt_in_its_new_slot_and_the_old_slot_keeps_a_copy():
+    slots = PrefixSlots(4)
+    for slot, prompt in ((0, [1, 1, 1]), (1, [2, 2, 2]), (3, [3, 3, 3, 3])):
+        slots.started(Start(slot=slot, source=None, shared=0), prompt)
+        slots.fed(slot, prompt, len(prompt))
+    slots.finished(1)
+    slots.moved(3, 1)  # the engine closes the gap: slot 3's sequence now runs in slot 1
+    assert slots.held[1] == [3, 3, 3, 3] and slots.held[3] == [3, 3, 3, 3]
+    assert slots.idle_order == [3]  # slot 1 runs again; slot 3 is free and keeps the prompt
+    assert slots.choose([3, 3, 3, 3, 9], running={0, 1}) == Start(slot=3, source=3, shared=3)
+
+
 def test_a_failed_slot_is_forgotten_and_a_full_engine_has_no_slot():
     slots = PrefixSlots(1)
     slots.started(Start(slot=0, source=None, shared=0), [1, 2])
@@ -97,3 +109,23 @@ def test_prompt_chunks_never_leave_a_single_token_behind(prompt_tokens, fed, chu
         assert batch.pos[: batch.n_tokens] == list(range(seq.fed - sizes[-1], seq.fed))
     assert sizes == chunks
     assert seq.output_index == sizes[-1] - 1 and batch.logits[sizes[-1] - 1] and sum(batch.logits[: sizes[-1]]) == 1
+
+
+def test_a_decode_step_puts_its_rows_and_the_gap_fillers_in_slot_order():
+    """llama.cpp puts only consecutive sequence ids in one micro-batch (one pass over the weights), so the
+    engine closes gaps with filler rows; every sequence's logits row must still be its own."""
+    from punchup.models.providers.local_sequence import FILLER_TOKEN, Sequence, fill_decode
+
+    sequences = []
+    for slot, prompt_tokens, pending in [(5, 7, 50), (1, 3, 10), (3, 12, 30)]:
+        seq = Sequence(None, slot, list(range(prompt_tokens)), [], 8, None, None)
+        seq.completion, seq.pending = [pending], pending
+        sequences.append(seq)
+    batch = _Batch(16)
+    assert fill_decode(batch, sequences, fillers=[(4, 9), (2, 0)]) == 5
+    rows = batch.n_tokens
+    assert batch.seq_id[:rows] == [[1], [2], [3], [4], [5]]
+    assert batch.token[:rows] == [10, FILLER_TOKEN, 30, FILLER_TOKEN, 50]
+    assert batch.pos[:rows] == [3, 0, 12, 9, 7]  # a sequence's pending token goes right after its prompt
+    assert batch.logits[:rows] == [True, False, True, False, True]
+    assert [seq.output_index for seq in sequences] == [4, 0, 2] and all(seq.pending is None for seq in sequences)

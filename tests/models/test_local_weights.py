@@ -168,7 +168,7 @@ def test_the_copy_is_the_same_model_as_the_shipped_q4_1_file(tmp_path):
 def test_the_copy_has_its_own_cache_name_and_an_unwritable_cache_falls_back_to_the_file(tmp_path, monkeypatch):
     copy = LocalModel("smollm2")
     assert copy.files.offsets is not None and copy.files.source == smollm2_path().resolve()
-    assert copy.name == "local/smollm2" and copy.cache_name == "local/smollm2#q4_0+offsets-v1"
+    assert copy.name == "local/smollm2" and copy.cache_name == "local/smollm2#q4_0+offsets-v1+flash"
     assert LocalModel("smollm2", batch_weights=False).cache_name == "local/smollm2"  # the stores it filled still match
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")

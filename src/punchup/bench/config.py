@@ -14,6 +14,8 @@ PRESETS: dict[str, dict[str, Any]] = {
     "quick": {"prompts_per_pack": 3, "max_tokens": 256, "personas": False, "samples": 1},
     "full": {"prompts_per_pack": None, "max_tokens": None, "personas": True, "samples": None},
 }
+# Calls in flight at once; the embedded model decodes as many together (models/providers/local.py DEFAULT_PARALLEL).
+DEFAULT_CONCURRENCY = 16
 QUICK_WRITERS = ["local/smollm2", "local/smollm2@craft;name=smollm2+craft", "local/smollm2@temp=1.2;name=smollm2-hot"]
 QUICK_PACKS = "fiction,screenplay,comedy"
 

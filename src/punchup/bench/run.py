@@ -16,7 +16,7 @@ from typing import Any, Awaitable, Callable, Iterable, Iterator, TypeVar
 from punchup.__about__ import __version__
 from punchup.analysis.records import BenchSummary, stored_summary
 from punchup.bench.briefs import writer_messages
-from punchup.bench.config import BenchConfig
+from punchup.bench.config import DEFAULT_CONCURRENCY, BenchConfig
 from punchup.bench.state import BenchState, generation_key, sample_seed
 from punchup.errors import ModelError, PunchupError
 from punchup.util.hashing import canonical_json, code_fingerprint, content_key
@@ -37,7 +37,7 @@ ProgressHook = Callable[[str, int], None]  # (stage, total) starts a stage; (sta
 
 class Bench:
     def __init__(self, config: BenchConfig, store: Store, model_options: Callable[[str], dict[str, Any]] | None = None,
-                 progress: ProgressHook | None = None, concurrency: int = 8):
+                 progress: ProgressHook | None = None, concurrency: int = DEFAULT_CONCURRENCY):
         self.config = config
         self.store = store
         self.progress = progress or (lambda stage, n: None)

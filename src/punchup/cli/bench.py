@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from punchup.analysis.records import BenchSummary
 from punchup.analysis.records import load_summary as stored_or_fail
-from punchup.bench.config import BenchConfig
+from punchup.bench.config import DEFAULT_CONCURRENCY, BenchConfig
 from punchup.bench.run import Bench
 from punchup.config import Settings
 from punchup.errors import PunchupError
@@ -116,7 +116,7 @@ def load_summary(store_location: str, run_name: str | None) -> BenchSummary:
 @click.option("--max-tokens", type=click.IntRange(16, 32768), default=None, help="Cap on writer tokens (default: preset/pack).")
 @click.option("--only-prompts", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Run only the PACK/PROMPT ids listed in this file (e.g. an export's FILE.holdout.txt).")
-@click.option("--concurrency", type=click.IntRange(1, 1024), default=8, show_default=True)
+@click.option("--concurrency", type=click.IntRange(1, 1024), default=DEFAULT_CONCURRENCY, show_default=True)
 @click.option("--report", "report_path", type=click.Path(path_type=Path), default=None, help="Where to write the HTML report (default: report-RUN.html).")
 @base_url_option
 @store_option

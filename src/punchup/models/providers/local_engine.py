@@ -14,11 +14,29 @@ KV stream holding the longest common prefix (a finished sequence's slot keeps it
 prompt), so the shared part is not decoded again (local_prefix.py).
 
 Determinism: each sequence has its own KV stream (`kv_unified=False`), so its
-attention sees only its own cells, at the same positions whatever else runs;
-flash attention is off; the CPU kernels then compute every batch row
-independently, bit for bit (the weights copy's adapter is Q8_0 for that reason:
-local_weights.py). tests/models checks that
-a request's text is byte-identical alone and in batches of other compositions.
+attention sees only its own cells, at the same positions whatever else runs, and
+the CPU kernels compute every batch row independently, bit for bit (the weights
+copy's adapter is Q8_0 for that reason: local_weights.py). On the weights copy,
+attention is ggml's flash attention over a Q8_0 KV cache. Flash attention skips
+the cells a row may not see (without it every row pays for the longest context
+in the step, padded to 256 cells); Q8_0 keys make its dot products integer sums
+(F16 keys: a step of 8 sequences at 500 tokens took 51 ms, Q8_0 keys 40 ms),
+and Q8_0 values halve the cache again. A quantized cache also keeps ggml on its
+one per-row kernel: with an F16 cache it takes a tiled kernel for 64 or more
+query rows of one stream, and a split-KV one for one row of one stream over 512
+cells or more, each summing in another order (measured: texts changed with
+their company). The file as it is (`batch_weights=False`) keeps classic
+attention and an F16 cache, so its texts stay those of llama-cpp-python's own
+path. tests/models checks that a request's text is byte-identical alone and in
+batches of other compositions.
+
+llama.cpp puts only consecutive sequence ids in one micro-batch, and each
+micro-batch is a pass over the weights: decoding slots 0-2 and 4-6 took 46.7 ms,
+slots 0-7 34.8 ms (measured). On the copy, a step keeps its slots consecutive:
+with nothing waiting, the sequences in the highest slots move down into free
+ones (_compact: a stream is copied whole, about 8 ms, with its cells at the same
+indices), and a slot still between decoding ones, one whose new prompt is being
+prefilled, gets a filler row (no logits, removed after the step; _fillers).
 """
 
 from __future__ import annotations
@@ -39,6 +57,14 @@ from punchup.util.quiet import native_stderr_silenced
 OWN_CONTEXT = 512  # tokens of the high-level Llama's own (unused for generation) context
 BATCH_TOKENS = 512  # tokens per llama_decode: a step's running sequences, or one prompt chunk (one micro-batch)
 ADMIT_PER_STEP = 1  # new sequences started per decode step (see _take_requests)
+
+
+FLASH_CACHE_TYPE = llama_cpp.GGML_TYPE_Q8_0  # keys and values under flash attention (see the module docstring)
+
+
+def flash_attention(files: ModelFiles) -> bool:
+    """Whether the engine decodes these files with flash attention: the weights copy does, the file as it is not."""
+    return files.offsets is not None
 
 
 class BatchEngine:
@@ -76,11 +102,16 @@ class BatchEngine:
         params.n_batch = BATCH_TOKENS
         params.n_ubatch = BATCH_TOKENS
         params.n_seq_max = parallel
-        # Both settings keep a request's text independent of its company (measured: with a unified KV cache,
-        # or with flash attention, a request's last-token logits moved by up to 0.8 when others shared the
-        # batch, and texts changed). They are also what Llama(flash_attn=False) used before batching.
+        # With a unified KV cache a request's last-token logits moved by up to 0.8 when others shared the batch.
         params.kv_unified = False  # one KV stream per sequence
-        params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
+        # Flash attention on the copy only (see the module docstring): the file as it is keeps what
+        # Llama(flash_attn=False) wrote before batching.
+        self.flash = flash_attention(files)
+        if self.flash:
+            params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED
+            params.type_k = params.type_v = FLASH_CACHE_TYPE
+        else:
+            params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
         params.n_threads = params.n_threads_batch = n_threads
         params.no_perf = True
         self.ctx = llama_cpp.llama_init_from_model(self.model.model, params)
@@ -104,6 +135,8 @@ class BatchEngine:
         self.prefixes = PrefixSlots(parallel)  # which prompt tokens each KV stream holds (local_prefix.py)
         self.steps = 0  # decode steps so far (the tests read it to see that requests really shared steps)
         self.max_batch = 0  # most sequences decoded in one step
+        self.filler_rows = 0  # rows decoded only to shape a step (_fillers)
+        self.moves = 0  # sequences moved to a lower slot (_compact)
         self._thread = threading.Thread(target=self._loop, name=f"punchup-llama-{self.path.stem}", daemon=True)
         self._thread.start()
 
@@ -210,15 +243,48 @@ class BatchEngine:
         prefix (local_prefix.py) that changed its logits (by up to 0.8, measured). Alone, a chunk's
         results are bit for bit those of the whole prompt decoded at once.
         """
+        if self.flash and not self._queue:
+            self._compact()
         sequences = sorted(self._running.values(), key=lambda s: s.seq_id)
         decoding = [seq for seq in sequences if seq.pending is not None]
         if decoding:
             self.max_batch = max(self.max_batch, len(decoding))
-            self._decode(decoding, fill_decode(self.batch, decoding))
+            fillers = self._fillers(decoding) if self.flash else []
+            self.filler_rows += len(fillers)
+            self._decode(decoding, fill_decode(self.batch, decoding, fillers))
+            for slot, position in fillers:  # whatever became of the sequences, no stream keeps a filler's cell
+                llama_cpp.llama_memory_seq_rm(self.memory, slot, position, -1)
         for seq in sequences:
             if seq.prefilling:
                 self._decode([seq], fill_prefill(self.batch, seq, BATCH_TOKENS))
         self.steps += 1
+
+    def _compact(self) -> None:
+        """Move the sequence in the highest running slot into the lowest free one until the running slots are
+        consecutive from 0. The copy keeps every cell at its index, so no text changes; the old slot keeps the
+        prompt, as a finished one does."""
+        while self._running:
+            free = [slot for slot in range(self.parallel) if slot not in self._running]
+            source = max(self._running)
+            if not free or free[0] > source:
+                return
+            target = free[0]
+            seq = self._running.pop(source)
+            llama_cpp.llama_memory_seq_rm(self.memory, target, -1, -1)
+            llama_cpp.llama_memory_seq_cp(self.memory, source, target, -1, -1)  # done at the next decode
+            llama_cpp.llama_memory_seq_rm(self.memory, source, len(seq.prompt), -1)
+            seq.seq_id = target
+            self._running[target] = seq
+            self.prefixes.moved(source, target)
+            self.moves += 1
+
+    def _fillers(self, decoding: list[Sequence]) -> list[tuple[int, int]]:
+        """Rows (slot, position) that close the gaps between the slots a step decodes, so that the step is one
+        micro-batch: each at the end of what its stream holds (a kept prompt, a prompt being prefilled, or
+        nothing). Their cells are in streams no decoding row reads."""
+        ids = {seq.seq_id for seq in decoding}
+        return [(slot, llama_cpp.llama_memory_seq_pos_max(self.memory, slot) + 1)
+                for slot in range(min(ids), max(ids)) if slot not in ids]
 
     def _decode(self, sequences: list[Sequence], n: int) -> None:
         code = llama_cpp.llama_decode(self.ctx, self.batch)
@@ -239,6 +305,8 @@ class BatchEngine:
         del self._running[seq.seq_id]
         if error is None or seq.request.cancelled.is_set():
             self.prefixes.finished(seq.seq_id)
+            # Only the prompt is ever shared, and a stream cut back to it always has room for a filler row.
+            llama_cpp.llama_memory_seq_rm(self.memory, seq.seq_id, len(seq.prompt), -1)
         else:  # a failed step may have left its stream half written
             self.prefixes.forget(seq.seq_id)
             llama_cpp.llama_memory_seq_rm(self.memory, seq.seq_id, -1, -1)

@@ -89,6 +89,14 @@ class PrefixSlots:
         else:
             self.forget(slot)
 
+    def moved(self, source: int, target: int) -> None:
+        """The sequence in `source` now runs in `target`, on a copy of its stream; `source` keeps the prompt as a
+        finished slot does."""
+        if target in self.idle_order:
+            self.idle_order.remove(target)
+        self.held[target] = list(self.held.get(source, []))
+        self.finished(source)
+
     def forget(self, slot: int) -> None:
         self.held.pop(slot, None)
         if slot in self.idle_order:

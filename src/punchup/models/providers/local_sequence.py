@@ -13,9 +13,11 @@ UTF-8 character unfinished is not checked until the character is complete,
 
 from __future__ import annotations
 
+import ctypes
 import json
 import threading
 import time
+import weakref
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -77,6 +79,24 @@ def build_sampler(vocab: Any, config: GenerateConfig) -> Any:
     return chain
 
 
+_PIECES: "weakref.WeakKeyDictionary[Any, dict[int, bytes]]" = weakref.WeakKeyDictionary()  # per loaded model
+
+
+def _piece(model: Any, token: int) -> bytes:
+    """A token's bytes as llama-cpp-python's detokenize appends them (remembered: a vocabulary never changes)."""
+    table = _PIECES.setdefault(model, {})
+    if token not in table:
+        size = 32
+        while True:
+            buffer = (ctypes.c_char * size)()
+            n = llama_cpp.llama_token_to_piece(model.vocab, token, buffer, size, 0, False)
+            if n >= 0:
+                table[token] = bytes(buffer[:n])
+                break
+            size = -n  # the piece needs this many bytes
+    return table[token]
+
+
 def _unfinished_utf8(text: bytes) -> int:
     """How many more bytes the last (multi-byte) character needs, as create_completion counts them."""
     missing = 0
@@ -100,6 +120,9 @@ def _without_stop_prefix(text: bytes, stops: list[bytes]) -> bytes:
     return text[:keep]
 
 
+FILLER_TOKEN = 0  # any id in the vocabulary: a filler row sits in a stream no decoding row reads, and is removed
+
+
 class Sequence:
     """A request admitted to the batch under one sequence id (its own KV stream)."""
 
@@ -117,6 +140,7 @@ class Sequence:
         self.pending: int | None = None  # a sampled token not yet fed back
         self.output_index = -1  # row of this sequence's logits in the batch just decoded, -1 if none
         self._multibyte_wait = 0
+        self._raw = b""  # the completion's token pieces, appended one by one (detokenizing it all is O(n) a step)
         self.text = b""
         self.finish_reason: str | None = None
 
@@ -136,11 +160,12 @@ class Sequence:
 
     def _accept(self, token: int) -> None:
         if llama_cpp.llama_vocab_is_eog(self.model.vocab, token):
-            self._finish(self.model.detokenize(self.completion), "stop")
+            self._finish(self._detokenized(), "stop")
             return
         self.completion.append(token)
         self.pending = token
-        text = self.model.detokenize(self.completion)
+        self._raw += _piece(self.model, token)
+        text = self._detokenized()
         if (missing := _unfinished_utf8(text)) > 0:
             self._multibyte_wait = missing
         if self._multibyte_wait > 0:
@@ -155,6 +180,11 @@ class Sequence:
             # Text that could still turn out to start a stop string is held back, so nothing streamed is ever
             # taken back by the finished text.
             self.request.on_text(_without_stop_prefix(text, self.stops).decode("utf-8", errors="ignore"))
+
+    def _detokenized(self) -> bytes:
+        """What llama-cpp-python's detokenize(completion) gives, without going over every token again."""
+        starts_with_bos = bool(self.completion) and self.completion[0] == self.model.token_bos()
+        return self._raw[1:] if starts_with_bos and self._raw[:1] == b" " else self._raw
 
     def _finish(self, text: bytes, reason: str) -> None:
         self.text = text
@@ -188,16 +218,20 @@ def _put(batch: Any, n: int, token: int, pos: int, seq_id: int, logits: bool) ->
     batch.logits[n] = logits
 
 
-def fill_decode(batch: Any, sequences: list[Sequence]) -> int:
-    """One decode step's tokens: every given sequence's last sampled token."""
-    n = 0
-    for seq in sequences:
-        seq.output_index = n
-        _put(batch, n, seq.pending, seq.position, seq.seq_id, True)
-        seq.pending = None
-        n += 1
-    batch.n_tokens = n
-    return n
+def fill_decode(batch: Any, sequences: list[Sequence], fillers: list[tuple[int, int]] | None = None) -> int:
+    """One decode step's tokens: every given sequence's last sampled token, and filler rows (slot, position)
+    without logits, all in slot order (llama.cpp groups consecutive sequence ids into one micro-batch)."""
+    rows = sorted([(seq.seq_id, seq.position, seq) for seq in sequences] +
+                  [(slot, position, None) for slot, position in fillers or []], key=lambda row: row[:2])
+    for n, (slot, position, seq) in enumerate(rows):
+        if seq is None:
+            _put(batch, n, FILLER_TOKEN, position, slot, False)
+        else:
+            seq.output_index = n
+            _put(batch, n, seq.pending, position, slot, True)
+            seq.pending = None
+    batch.n_tokens = len(rows)
+    return len(rows)
 
 
 def fill_prefill(batch: Any, seq: Sequence, capacity: int) -> int:

@@ -168,8 +168,9 @@ def _layout_to_convert(source: Path) -> Layout | None:
 
 
 def cache_tag() -> str:
-    """Appended to the model's name in the call cache: the copy computes its own text (see the module docstring)."""
-    return f"q4_0+offsets-v{VERSION}"
+    """Appended to the model's name in the call cache: the copy computes its own text (see the module docstring),
+    with flash attention (local_engine.py)."""
+    return f"q4_0+offsets-v{VERSION}+flash"
 
 
 def _file_stem(source: Path, digest: str, fuse_qkv: bool) -> str:
