@@ -272,11 +272,16 @@ class BatchEngine:
             seq = self._running.pop(source)
             llama_cpp.llama_memory_seq_rm(self.memory, target, -1, -1)
             llama_cpp.llama_memory_seq_cp(self.memory, source, target, -1, -1)  # done at the next decode
-            llama_cpp.llama_memory_seq_rm(self.memory, source, len(seq.prompt), -1)
+            self._keep_prompt_only(source, seq)
             seq.seq_id = target
             self._running[target] = seq
             self.prefixes.moved(source, target)
             self.moves += 1
+
+    def _keep_prompt_only(self, slot: int, seq: Sequence) -> None:
+        """Cut a released slot's stream back to its sequence's prompt: only prompts are ever shared, and a stream
+        cut back to one always has room for a filler row."""
+        llama_cpp.llama_memory_seq_rm(self.memory, slot, len(seq.prompt), -1)
 
     def _fillers(self, decoding: list[Sequence]) -> list[tuple[int, int]]:
         """Rows (slot, position) that close the gaps between the slots a step decodes, so that the step is one
@@ -305,8 +310,7 @@ class BatchEngine:
         del self._running[seq.seq_id]
         if error is None or seq.request.cancelled.is_set():
             self.prefixes.finished(seq.seq_id)
-            # Only the prompt is ever shared, and a stream cut back to it always has room for a filler row.
-            llama_cpp.llama_memory_seq_rm(self.memory, seq.seq_id, len(seq.prompt), -1)
+            self._keep_prompt_only(seq.seq_id, seq)
         else:  # a failed step may have left its stream half written
             self.prefixes.forget(seq.seq_id)
             llama_cpp.llama_memory_seq_rm(self.memory, seq.seq_id, -1, -1)
